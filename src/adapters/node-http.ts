@@ -1,0 +1,110 @@
+/**
+ * Translation between node:http and the core, shared by the Express and Koa adapters:
+ * IncomingMessage -> SecurityRequest (headers wrapped lazily), Decision -> ServerResponse.
+ */
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { denyBody, type Decision, type DenyDecision, type SecurityRequest } from '../core/index.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { ResponseHeaders } from '../core/http/response-headers.js';
+
+/** Read-only `Headers` view of node's parsed headers, without copying them per request. */
+class NodeRequestHeaders implements Headers {
+  readonly #raw: IncomingHttpHeaders;
+
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
+
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined;
+  }
+
+  getSetCookie(): string[] {
+    return [];
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const key of Object.keys(this.#raw).sort()) yield [key, this.get(key)!];
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+
+  append(): void {
+    throw new InvalidInputError('request headers are read-only');
+  }
+
+  set(): void {
+    throw new InvalidInputError('request headers are read-only');
+  }
+
+  delete(): void {
+    throw new InvalidInputError('request headers are read-only');
+  }
+}
+
+/** `originalUrl` is the request target as received (Express and Koa keep it even when routers rewrite `req.url`). */
+export function fromNodeRequest(req: IncomingMessage, originalUrl: string): SecurityRequest {
+  const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
+  const host = req.headers.host ?? req.headers[':authority']?.toString() ?? 'localhost';
+  const target = originalUrl.startsWith('/') ? originalUrl : `/${originalUrl}`;
+  return {
+    method: req.method ?? 'GET',
+    url: `${secure ? 'https' : 'http'}://${host}${target}`,
+    headers: new NodeRequestHeaders(req.headers),
+    remoteAddress: req.socket.remoteAddress,
+    secure,
+  };
+}
+
+/** Strips headers such as `X-Powered-By` even when the application sets them after the middleware ran. */
+function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
+  for (const name of names) res.removeHeader(name);
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    for (const name of names) this.removeHeader(name);
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {
+  (decision.headers as ResponseHeaders).forEachRaw((name, value) => {
+    if (name === 'vary') {
+      const existing = res.getHeader('vary');
+      res.setHeader('vary', existing === undefined ? value : `${String(existing)}, ${String(value)}`);
+    } else {
+      res.setHeader(name, value);
+    }
+  });
+  if (decision.removeHeaders.length > 0) stripOnWriteHead(res, decision.removeHeaders);
+}
+
+/** Ends a denied response: status, headers, small generic body (none for HEAD). */
+export function sendDenied(req: IncomingMessage, res: ServerResponse, decision: DenyDecision): void {
+  const { contentType, body } = denyBody(decision, req.headers.accept);
+  res.statusCode = decision.status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,156 @@
+/**
+ * createBulwark(options) -> Bulwark. Options are validated here, once; `protect()` then runs the
+ * guards in a fixed order and stops at the first denial:
+ *
+ *   URL and Host sanity -> client IP -> request id -> security headers -> HTTPS redirect
+ *   (later: request limits -> IP rules -> rate limits -> CSRF -> session/token)
+ *
+ * Headers accumulate on the decision either way, so denials carry the security headers too.
+ */
+
+import { checkBoolean, checkKeys, fail, toggle } from './config/check-options.js';
+import { createEventEmitter, type EmitEvent, type EventSinks } from './events/emitter.js';
+import type { SecurityEvent } from './events/types.js';
+import { createSecurityHeaders, type HeadersOptions } from './headers/security-headers.js';
+import { createClientIpResolver, type ProxyHeader, type TrustProxy } from './http/client-ip.js';
+import { isValidHost } from './http/host.js';
+import { createHttpsRedirect, type HttpsRedirectOptions } from './http/https-redirect.js';
+import { requestIdFrom } from './http/request-id.js';
+import { ResponseHeaders } from './http/response-headers.js';
+import type { Decision, DenyCode, RequestContext, SecurityRequest } from './http/types.js';
+
+export interface RequestIdOptions {
+  /** Keep a well-formed incoming `X-Request-Id` (8-128 characters of `[A-Za-z0-9._:@=+/-]`). Default true. */
+  trustIncoming?: boolean;
+}
+
+export interface BulwarkOptions extends EventSinks {
+  /** Security headers; `false` switches them off. */
+  headers?: HeadersOptions | boolean;
+  /** Which peers may speak for the client (default: none). See docs/client-ip.md. */
+  trustProxy?: TrustProxy;
+  /** The forwarding header your proxy sets. Default `x-forwarded-for`. */
+  proxyHeader?: ProxyHeader;
+  /** Redirect plain HTTP to HTTPS. Off by default (local development); switch it on in production. */
+  httpsRedirect?: HttpsRedirectOptions | boolean;
+  /** `X-Request-Id` handling; the id is always echoed on the response. */
+  requestId?: RequestIdOptions;
+  /** One `http_access` event per request (method, path, status, duration, client IP, user agent, request id). Default false. */
+  accessLog?: boolean;
+}
+
+export interface Bulwark {
+  /** Judges one request. Never rejects: every outcome, including internal failure, is a Decision. */
+  protect(request: SecurityRequest): Promise<Decision>;
+  /** Adapters call this when the response has been sent; writes the access log line when enabled. */
+  complete(context: RequestContext, status: number): void;
+}
+
+const OPTION_NAMES = [
+  'headers', 'trustProxy', 'proxyHeader', 'httpsRedirect', 'requestId', 'accessLog', 'onEvent', 'logger',
+] as const;
+
+const MESSAGES: Record<DenyCode, string> = {
+  bad_request: 'Bad request',
+  https_required: 'HTTPS required',
+  internal_error: 'Request could not be checked',
+};
+
+function pathOf(url: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url);
+  return match?.[1] || '/';
+}
+
+export function createBulwark(options: BulwarkOptions = {}): Bulwark {
+  checkKeys('createBulwark', options, OPTION_NAMES);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'expected a function');
+  const emit: EmitEvent = createEventEmitter(options);
+  const resolveClient = createClientIpResolver({ trustProxy: options.trustProxy, proxyHeader: options.proxyHeader });
+  const headersToggle = toggle('headers', options.headers);
+  const securityHeaders = headersToggle.enabled ? createSecurityHeaders(headersToggle.options) : undefined;
+  const httpsRedirect = createHttpsRedirect(options.httpsRedirect);
+  const requestIdOptions = options.requestId ?? {};
+  checkKeys('requestId', requestIdOptions, ['trustIncoming']);
+  const trustIncomingId = checkBoolean('requestId.trustIncoming', requestIdOptions.trustIncoming) ?? true;
+  const accessLog = checkBoolean('accessLog', options.accessLog) ?? false;
+  const removeHeaders = securityHeaders?.removeHeaders ?? [];
+
+  const loosened = securityHeaders ? securityHeaders.loosened : ['security headers are off'];
+  for (const note of loosened) {
+    emit({ type: 'sys_monitor_disabled', level: 'WARN', description: `bulwark: ${note}` });
+  }
+
+  function eventBase(context: RequestContext): Pick<SecurityEvent, 'requestId' | 'clientIp' | 'method' | 'path'> {
+    return { requestId: context.requestId, clientIp: context.clientIp, method: context.method, path: context.path };
+  }
+
+  function decide(context: RequestContext, headers: ResponseHeaders, denial?: { status: number; code: DenyCode }): Decision {
+    if (!denial) return { allowed: true, headers, removeHeaders, context };
+    return { allowed: false, status: denial.status, code: denial.code, message: MESSAGES[denial.code], headers, removeHeaders, context };
+  }
+
+  async function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Promise<Decision> {
+    const hostHeader = request.headers.get('host');
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: 'unparseable request URL', ...eventBase(context) });
+      return decide(context, headers, { status: 400, code: 'bad_request' });
+    }
+    if ((hostHeader !== null && !isValidHost(hostHeader)) || url.username !== '' || url.password !== '') {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed Host header', ...eventBase(context) });
+      return decide(context, headers, { status: 400, code: 'bad_request' });
+    }
+    const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, url });
+    Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host });
+    if (client.malformedForwarding) {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
+    }
+    if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
+
+    if (httpsRedirect && !client.secure) {
+      headers.setTrusted('location', httpsRedirect.location(client.host, url));
+      emit({ type: 'sys_https_redirect', level: 'INFO', description: 'redirected to HTTPS', ...eventBase(context) });
+      return decide(context, headers, { status: httpsRedirect.status, code: 'https_required' });
+    }
+    return decide(context, headers);
+  }
+
+  return {
+    async protect(request) {
+      const headers = new ResponseHeaders();
+      const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
+      headers.setTrusted('x-request-id', requestId);
+      const userAgent = request.headers.get('user-agent') ?? undefined;
+      const context = {
+        requestId,
+        clientIp: undefined as string | undefined,
+        secure: request.secure === true,
+        host: '',
+        nonce: undefined as string | undefined,
+        failedOpen: [] as string[],
+        startedAt: performance.now(),
+        method: request.method,
+        path: pathOf(request.url),
+        userAgent,
+      };
+      try {
+        return await run(request, context, headers);
+      } catch (error) {
+        emit({ type: 'sys_crash', level: 'CRITICAL', description: 'a guard failed; request denied', ...eventBase(context), details: { error } });
+        return decide(context, headers, { status: 500, code: 'internal_error' });
+      }
+    },
+    complete(context, status) {
+      if (!accessLog) return;
+      emit({
+        type: 'http_access',
+        level: 'INFO',
+        description: `${context.method} ${context.path} ${status}`,
+        ...eventBase(context),
+        details: { status, durationMs: Math.round((performance.now() - context.startedAt) * 100) / 100, userAgent: context.userAgent },
+      });
+    },
+  };
+}

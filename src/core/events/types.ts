@@ -1,0 +1,40 @@
+/**
+ * Security events, named after the OWASP Application Logging Vocabulary
+ * (https://cheatsheetseries.owasp.org/cheatsheets/Logging_Vocabulary_Cheat_Sheet.html).
+ * Later features add their names here (authn_*, session_*, excess_rate_limit_exceeded, ...).
+ */
+
+export type SecurityEventType =
+  /** A guard was switched off or loosened at construction. */
+  | 'sys_monitor_disabled'
+  /** A request was malformed in a way a guard had to reject or repair (bad URL, forged forwarding header). */
+  | 'input_validation_fail'
+  /** A guard threw; the request was denied rather than let through unchecked. */
+  | 'sys_crash'
+  /** A request was redirected to HTTPS. */
+  | 'sys_https_redirect'
+  /** One line per request when `accessLog` is on. */
+  | 'http_access';
+
+export type SecurityEventLevel = 'INFO' | 'WARN' | 'CRITICAL';
+
+export interface SecurityEvent {
+  readonly type: SecurityEventType;
+  readonly level: SecurityEventLevel;
+  /** ISO 8601 time. */
+  readonly time: string;
+  readonly description: string;
+  readonly requestId?: string | undefined;
+  readonly clientIp?: string | undefined;
+  readonly method?: string | undefined;
+  /** Path without query string. */
+  readonly path?: string | undefined;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Any pino-compatible logger: `logger.info(object, message)` and friends. */
+export interface PinoLikeLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}

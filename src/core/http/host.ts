@@ -1,0 +1,42 @@
+/** Host header syntax: `name[:port]`, `1.2.3.4[:port]`, `[v6][:port]`. No userinfo, path or spaces. */
+
+const MAX_HOST_LENGTH = 255 + 6;
+
+function isLabel(label: string): boolean {
+  if (label.length === 0 || label.length > 63) return false;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum && !(c === 45 && i > 0 && i < label.length - 1) && c !== 95) return false;
+  }
+  return true;
+}
+
+function isPort(text: string): boolean {
+  if (text.length === 0 || text.length > 5) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(text) <= 65535;
+}
+
+export function isValidHost(host: string): boolean {
+  if (host.length === 0 || host.length > MAX_HOST_LENGTH) return false;
+  let name = host;
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    if (end === -1) return false;
+    const inside = host.slice(1, end);
+    if (!/^[0-9A-Fa-f:.]{2,45}$/.test(inside)) return false;
+    const rest = host.slice(end + 1);
+    return rest === '' || (rest.startsWith(':') && isPort(rest.slice(1)));
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon !== -1) {
+    if (!isPort(host.slice(colon + 1))) return false;
+    name = host.slice(0, colon);
+  }
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  return name.split('.').every(isLabel);
+}
