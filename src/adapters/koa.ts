@@ -5,6 +5,7 @@
 
 import type { Middleware } from 'koa';
 import type { Bulwark } from '../core/index.js';
+import type { ResponseHeaders } from '../core/http/response-headers.js';
 import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
 
 export function protect(bulwark: Bulwark): Middleware {
@@ -19,6 +20,17 @@ export function protect(bulwark: Bulwark): Middleware {
       return;
     }
     ctx.state.bulwark = decision.context;
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      // Koa's error response removes every header set so far and then sets `err.headers`: put ours back there.
+      if (error instanceof Error) {
+        const ours: Record<string, string | string[]> = {};
+        (decision.headers as ResponseHeaders).forEachRaw((name, value) => (ours[name] = value));
+        const own = (error as { headers?: Record<string, string | string[]> }).headers;
+        Object.assign(error, { headers: { ...ours, ...own } });
+      }
+      throw error;
+    }
   };
 }

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { originForm } from './node-http.js';
 
 export interface NodeRequestInfo {
   remoteAddress: string | undefined;
@@ -26,7 +27,7 @@ function toRequest(req: IncomingMessage, secure: boolean): Request {
     init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
     init.duplex = 'half';
   }
-  return new Request(`${secure ? 'https' : 'http'}://${host}${req.url ?? '/'}`, init);
+  return new Request(`${secure ? 'https' : 'http'}://${host}${originForm(req.url ?? '/')}`, init);
 }
 
 async function writeResponse(response: Response, res: ServerResponse, head: boolean): Promise<void> {

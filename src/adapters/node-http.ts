@@ -12,13 +12,18 @@ import type { ResponseHeaders } from '../core/http/response-headers.js';
 /** Read-only `Headers` view of node's parsed headers, without copying them per request. */
 class NodeRequestHeaders implements Headers {
   readonly #raw: IncomingHttpHeaders;
+  readonly #rawHeaders: readonly string[];
 
-  constructor(raw: IncomingHttpHeaders) {
+  constructor(raw: IncomingHttpHeaders, rawHeaders: readonly string[]) {
     this.#raw = raw;
+    this.#rawHeaders = rawHeaders;
   }
 
   get(name: string): string | null {
-    const value = this.#raw[name.toLowerCase()];
+    const key = name.toLowerCase();
+    // Node keeps only the first of several Host lines; show them all, as Fetch `Headers` do, so the core can reject the request.
+    if (key === 'host') return allValues(this.#rawHeaders, key);
+    const value = this.#raw[key];
     if (value === undefined) return null;
     return Array.isArray(value) ? value.join(', ') : value;
   }
@@ -64,15 +69,34 @@ class NodeRequestHeaders implements Headers {
   }
 }
 
+function allValues(rawHeaders: readonly string[], lowerName: string): string | null {
+  let joined: string | null = null;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) joined = joined === null ? rawHeaders[i + 1]! : `${joined}, ${rawHeaders[i + 1]!}`;
+  }
+  return joined;
+}
+
+/**
+ * The path and query of a request target. An absolute-form target (`GET http://host/path`) is reduced
+ * to its path, which is what Express and Koa route on; `*` and other odd targets get a leading `/`.
+ */
+export function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  const rest = authority ? target.slice(authority[0].length) : target;
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
 /** `originalUrl` is the request target as received (Express and Koa keep it even when routers rewrite `req.url`). */
 export function fromNodeRequest(req: IncomingMessage, originalUrl: string): SecurityRequest {
   const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
   const host = req.headers.host ?? req.headers[':authority']?.toString() ?? 'localhost';
-  const target = originalUrl.startsWith('/') ? originalUrl : `/${originalUrl}`;
   return {
     method: req.method ?? 'GET',
-    url: `${secure ? 'https' : 'http'}://${host}${target}`,
-    headers: new NodeRequestHeaders(req.headers),
+    url: `${secure ? 'https' : 'http'}://${host}${originForm(originalUrl)}`,
+    headers: new NodeRequestHeaders(req.headers, req.rawHeaders),
     remoteAddress: req.socket.remoteAddress,
     secure,
   };
