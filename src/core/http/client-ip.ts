@@ -104,8 +104,13 @@ function pickHost(candidate: string | undefined, fallback: string): string {
 
 export type ClientIpResolver = (input: ClientIpInput) => ResolvedClient;
 
+/** The peer when the framework hides the socket (Next.js): only a hop count can vouch for it, never an address. */
+const HIDDEN_PEER: IpAddress = { version: 4, bytes: new Uint8Array(4) };
+
 export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpResolver {
   const trusted = compileTrust(options.trustProxy);
+  const hopCount = typeof options.trustProxy === 'number' && options.trustProxy > 0;
+  const show = (ip: IpAddress): string | undefined => (ip === HIDDEN_PEER ? undefined : formatIp(ip));
   const proxyHeader = options.proxyHeader ?? 'x-forwarded-for';
   if (!['x-forwarded-for', 'forwarded', 'x-real-ip'].includes(proxyHeader)) {
     throw new ConfigurationError(
@@ -128,16 +133,16 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
 
   return function resolveClient({ remoteAddress, secure = false, headers, url }) {
     const direct: ResolvedClient = { ip: undefined, secure, host: url.host, malformedForwarding: false };
-    const peer = remoteAddress === undefined ? undefined : parseIp(remoteAddress);
+    const peer = remoteAddress === undefined ? (hopCount ? HIDDEN_PEER : undefined) : parseIp(remoteAddress);
     if (!peer) return direct;
-    direct.ip = formatIp(peer);
+    direct.ip = show(peer);
     if (!trusted(peer, 0)) return direct;
 
     if (proxyHeader === 'x-real-ip') {
       const real = headers.get('x-real-ip');
       const ip = real === null ? undefined : parseIp(real);
       return {
-        ip: formatIp(ip ?? peer),
+        ip: show(ip ?? peer),
         secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
         host: pickHost(lastListValue(headers.get('x-forwarded-host')), url.host),
         malformedForwarding: real !== null && !ip,
@@ -154,7 +159,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       // The element that named the client was written by the outermost trusted proxy: it saw the client's scheme and host.
       const element = index === -1 ? undefined : elements[index];
       return {
-        ip: formatIp(ip),
+        ip: show(ip),
         secure: isHttpsProto(element?.proto, secure),
         host: pickHost(element?.host, url.host),
         malformedForwarding: bad,
@@ -165,7 +170,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
     const entries = header === null ? [] : parseForwardedList(header);
     const { ip, bad } = entries ? walk(peer, entries) : { ip: peer, bad: true };
     return {
-      ip: formatIp(ip),
+      ip: show(ip),
       // Proxies overwrite or append these; the rightmost value is the nearest (trusted) proxy's.
       secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
       host: pickHost(lastListValue(headers.get('x-forwarded-host')), url.host),

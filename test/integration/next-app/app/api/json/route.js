@@ -1,0 +1,14 @@
+/* global process, Response */
+import { createBulwark } from 'bulwark';
+import { protectRoute } from 'bulwark/next';
+
+const variant = process.env.BULWARK_NEXT_VARIANT ?? 'default';
+const bulwark = createBulwark({
+  headers: { preset: 'api' },
+  ...(variant === 'https-redirect' ? { httpsRedirect: true } : {}),
+  ...(variant === 'behind-proxy' ? { trustProxy: 1 } : {}),
+});
+
+export const GET = protectRoute(bulwark, (_request, context) =>
+  Response.json({ ok: true, requestId: context.requestId, clientIp: context.clientIp ?? null }),
+);
