@@ -5,7 +5,7 @@
  */
 
 import type { Bulwark, RequestContext } from '../core/index.js';
-import { runProtected } from './web.js';
+import { fromWebRequest, runProtected } from './web.js';
 
 export type FetchHandler<Rest extends unknown[] = []> = (
   request: Request,
@@ -42,7 +42,9 @@ export function protect<Rest extends unknown[] = []>(
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const clientAddress = options.clientAddress ?? (defaultClientAddress as (request: Request, ...rest: Rest) => string | undefined);
   return (request, ...rest) =>
-    runProtected(bulwark, request, clientAddress(request, ...rest), (context) => handler(request, context, ...rest));
+    runProtected(bulwark, request, fromWebRequest(request, clientAddress(request, ...rest)), (context) =>
+      handler(request, context, ...rest),
+    );
 }
 
 export { toNodeListener, type NodeRequestInfo } from './node-fetch-bridge.js';

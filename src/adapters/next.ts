@@ -14,7 +14,7 @@
 
 import { NextResponse, type NextRequest } from 'next/server.js';
 import type { Bulwark, RequestContext, SecurityRequest } from '../core/index.js';
-import { deniedResponse, mergeDecisionHeaders, withDecisionHeaders } from './web.js';
+import { deniedResponse, mergeDecisionHeaders, runProtected } from './web.js';
 
 export interface NextAdapterOptions {
   /** The client's socket address, where your server knows it (a custom server). Default: unknown. */
@@ -88,14 +88,8 @@ export function protectRoute<Rest extends unknown[]>(
   handler: (request: Request, context: RequestContext, ...rest: Rest) => Response | Promise<Response>,
   options: NextAdapterOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Response> {
-  return async (request, ...rest) => {
-    const decision = await bulwark.protect(fromNextRequest(request, options.clientAddress?.(request)));
-    if (!decision.allowed) {
-      bulwark.complete(decision.context, decision.status);
-      return deniedResponse(request, decision);
-    }
-    const response = withDecisionHeaders(await handler(request, decision.context, ...rest), decision);
-    bulwark.complete(decision.context, response.status);
-    return response;
-  };
+  return (request, ...rest) =>
+    runProtected(bulwark, request, fromNextRequest(request, options.clientAddress?.(request)), (context) =>
+      handler(request, context, ...rest),
+    );
 }

@@ -2,10 +2,10 @@
  * Translation between Web `Request`/`Response` and the core, shared by the Fetch and Next.js adapters.
  */
 
-import { denyBody, type Bulwark, type Decision, type DenyDecision, type RequestContext } from '../core/index.js';
+import { denyBody, type Bulwark, type Decision, type DenyDecision, type RequestContext, type SecurityRequest } from '../core/index.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
 
-export function fromWebRequest(request: Request, remoteAddress: string | undefined): Parameters<Bulwark['protect']>[0] {
+export function fromWebRequest(request: Request, remoteAddress: string | undefined): SecurityRequest {
   return {
     method: request.method,
     url: request.url,
@@ -49,14 +49,14 @@ export function withDecisionHeaders(response: Response, decision: Decision): Res
   }
 }
 
-/** Runs `handle` behind `protect()`: denied requests never reach it. */
+/** Runs `handle` behind `protect()`: denied requests never reach it. `input` is `request` as the core sees it. */
 export async function runProtected(
   bulwark: Bulwark,
   request: Request,
-  remoteAddress: string | undefined,
+  input: SecurityRequest,
   handle: (context: RequestContext) => Response | Promise<Response>,
 ): Promise<Response> {
-  const decision = await bulwark.protect(fromWebRequest(request, remoteAddress));
+  const decision = await bulwark.protect(input);
   if (!decision.allowed) {
     bulwark.complete(decision.context, decision.status);
     return deniedResponse(request, decision);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../../../src/core/index.js';
 import { closeAll, startApp, type AdapterName, type TestServer } from './apps.js';
 import { cspNonce, header, request } from './http-client.js';
-import { createSelfSignedCertificate } from './tls.js';
+import { createLocalCertificate } from '../../harness/tls.js';
 
 export const EXPECTED_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -36,15 +36,16 @@ export interface AdapterServers {
 export function useAdapterServers(adapter: AdapterName): AdapterServers {
   const servers = {} as AdapterServers;
   beforeAll(async () => {
-    const tls = createSelfSignedCertificate();
+    const tls = createLocalCertificate();
+    tls.remove();
     const [plain, trusted, api, redirect, secure] = await Promise.all([
       startApp(adapter, { bulwark: { accessLog: true } }),
       startApp(adapter, { bulwark: { trustProxy: 'loopback' } }),
       startApp(adapter, { bulwark: { headers: { preset: 'api' } } }),
       startApp(adapter, { bulwark: { httpsRedirect: { port: 8443 }, accessLog: true } }),
-      startApp(adapter, { tls }),
+      startApp(adapter, { tls: { key: tls.key, cert: tls.cert } }),
     ]);
-    Object.assign(servers, { plain, trusted, api, redirect, secure, cert: tls.cert });
+    Object.assign(servers, { plain, trusted, api, redirect, secure, cert: tls.ca });
   });
   afterAll(async () => {
     const { cert: _cert, ...started } = servers;
