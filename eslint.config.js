@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import security from 'eslint-plugin-security';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -29,6 +30,7 @@ export default tseslint.config(
   {
     // Tests, benches and examples start servers, read corpora and spawn tools by design.
     files: ['test/**', 'bench/**', 'examples/**', 'scripts/**'],
+    languageOptions: { globals: globals.node },
     rules: {
       'security/detect-non-literal-fs-filename': 'off',
       'security/detect-child-process': 'off',

@@ -1,0 +1,17 @@
+/**
+ * The demo's features, in menu order. Each one is a small module:
+ *
+ *   { path, title, summary, tryIt(base) -> { note, command }[], register({ pages, api, demo }) }
+ *
+ * `pages` is an Express router behind the `html` bulwark, `api` one behind the `api` bulwark
+ * (mounted at /api). A later feature (rate limits, CSRF, a sanitized comment box, ...) joins the demo
+ * by adding its module here.
+ */
+
+import { apiFeature } from './api.js';
+import { clientIpFeature } from './client-ip.js';
+import { eventsFeature } from './events.js';
+import { headersFeature } from './headers.js';
+import { homeFeature } from './home.js';
+
+export const features = [homeFeature, headersFeature, clientIpFeature, eventsFeature, apiFeature];
