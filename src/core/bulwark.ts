@@ -90,17 +90,21 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   }
 
   async function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Promise<Decision> {
+    const badRequest = (description: string): Decision => {
+      // Denials carry the security headers too; only TLS at this hop is known yet.
+      if (securityHeaders) context.nonce = securityHeaders.apply(headers, request.secure === true);
+      emit({ type: 'input_validation_fail', level: 'WARN', description, ...eventBase(context) });
+      return decide(context, headers, { status: 400, code: 'bad_request' });
+    };
     const hostHeader = request.headers.get('host');
     let url: URL;
     try {
       url = new URL(request.url);
     } catch {
-      emit({ type: 'input_validation_fail', level: 'WARN', description: 'unparseable request URL', ...eventBase(context) });
-      return decide(context, headers, { status: 400, code: 'bad_request' });
+      return badRequest('unparseable request URL');
     }
     if ((hostHeader !== null && !isValidHost(hostHeader)) || url.username !== '' || url.password !== '') {
-      emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed Host header', ...eventBase(context) });
-      return decide(context, headers, { status: 400, code: 'bad_request' });
+      return badRequest('malformed Host header');
     }
     const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, url });
     Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host });

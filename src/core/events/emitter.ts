@@ -17,7 +17,14 @@ const LOGGER_METHOD = { INFO: 'info', WARN: 'warn', CRITICAL: 'error' } as const
 export function createEventEmitter({ onEvent, logger }: EventSinks): EmitEvent {
   if (!onEvent && !logger) return () => {};
   return (partial) => {
-    const event = redact({ time: new Date().toISOString(), ...partial }) as SecurityEvent;
+    const time = new Date().toISOString();
+    let event: SecurityEvent;
+    try {
+      event = redact({ time, ...partial }) as SecurityEvent;
+    } catch {
+      // Details that cannot be read (a throwing getter) are dropped; the event still goes out.
+      event = redact({ time, ...partial, details: { redactionFailed: true } }) as SecurityEvent;
+    }
     try {
       onEvent?.(event);
     } catch {

@@ -41,13 +41,15 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((item) => redact(item, depth + 1, seen));
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
   const out: Record<string, unknown> = {};
   let count = 0;
   for (const [key, item] of Object.entries(value)) {
     if (count++ >= MAX_ITEMS) break;
-    out[key] = isSecretKey(key) ? REDACTED : redact(item, depth + 1, seen);
+    // defineProperty: a `__proto__` key (e.g. from parsed JSON) stays data instead of replacing the prototype.
+    const redacted = isSecretKey(key) ? REDACTED : redact(item, depth + 1, seen);
+    Object.defineProperty(out, key, { value: redacted, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

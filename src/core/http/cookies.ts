@@ -65,9 +65,15 @@ function check(condition: boolean, message: string): void {
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   const { httpOnly = true, secure = true, sameSite = 'Lax', path = '/', domain, maxAge, expires, partitioned } = options;
   check(COOKIE_NAME.test(name), 'serializeCookie: the cookie name must be an RFC 6265 token');
-  const encoded = encodeURIComponent(value);
+  let encoded = '\0';
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    // A URIError (lone surrogate) becomes the InvalidInputError below.
+  }
   check(COOKIE_VALUE.test(encoded), 'serializeCookie: the cookie value cannot be encoded');
   check(ATTRIBUTE_VALUE.test(path), 'serializeCookie: path must be printable ASCII without ";"');
+  check(['Strict', 'Lax', 'None'].includes(sameSite), "serializeCookie: sameSite must be 'Strict', 'Lax' or 'None'");
   check(sameSite !== 'None' || secure, "serializeCookie: sameSite 'None' requires secure: true");
   if (name.startsWith('__Host-')) {
     check(secure && path === '/' && domain === undefined, 'serializeCookie: __Host- cookies need secure, path "/" and no domain');

@@ -21,7 +21,9 @@ function isTokenChar(char: string): boolean {
  */
 export function parseForwarded(header: string): ForwardedElement[] | undefined {
   const elements: ForwardedElement[] = [];
-  let current: Record<string, string> = {};
+  // No prototype: a parameter named `__proto__` is kept as data, like any other.
+  const element = (): Record<string, string> => Object.create(null) as Record<string, string>;
+  let current = element();
   let i = 0;
   const n = header.length;
   const skipSpace = (): void => {
@@ -68,7 +70,7 @@ export function parseForwarded(header: string): ForwardedElement[] | undefined {
     if (separator === ',') {
       elements.push(current);
       if (elements.length >= MAX_FORWARDED_HOPS) return undefined;
-      current = {};
+      current = element();
     } else if (separator !== ';') {
       return undefined;
     }

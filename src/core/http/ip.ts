@@ -56,6 +56,7 @@ function parseHextet(part: string): number | undefined {
 
 function parseIpv6(text: string): Uint8Array | undefined {
   const zone = text.indexOf('%');
+  if (zone === text.length - 1) return undefined; // an empty zone id
   if (zone !== -1) text = text.slice(0, zone);
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -66,6 +67,8 @@ function parseIpv6(text: string): Uint8Array | undefined {
   let embeddedV4: Uint8Array | undefined;
   const last = all[all.length - 1];
   if (last !== undefined && last.includes('.')) {
+    // A dotted quad must end the address: in `1.2.3.4::` the `::` follows it.
+    if (halves.length === 2 && tail.length === 0) return undefined;
     embeddedV4 = parseIpv4(last);
     if (!embeddedV4) return undefined;
     (tail.length > 0 ? tail : head).pop();
