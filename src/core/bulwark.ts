@@ -89,30 +89,36 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return { allowed: false, status: denial.status, code: denial.code, message: MESSAGES[denial.code], headers, removeHeaders, context };
   }
 
-  async function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Promise<Decision> {
-    const badRequest = (description: string): Decision => {
-      // Denials carry the security headers too; only TLS at this hop is known yet.
-      if (securityHeaders) context.nonce = securityHeaders.apply(headers, request.secure === true);
-      emit({ type: 'input_validation_fail', level: 'WARN', description, ...eventBase(context) });
-      return decide(context, headers, { status: 400, code: 'bad_request' });
-    };
+  /** Stands in for a request URL that does not parse, so the client can still be named in the event. */
+  const UNPARSEABLE = new URL('http://invalid.invalid/');
+
+  function wellFormed(request: SecurityRequest, url: URL | undefined): string | undefined {
+    if (url === undefined) return 'unparseable request URL';
     const hostHeader = request.headers.get('host');
-    let url: URL;
+    if ((hostHeader !== null && !isValidHost(hostHeader)) || url.username !== '' || url.password !== '') return 'malformed Host header';
+    return undefined;
+  }
+
+  async function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Promise<Decision> {
+    let url: URL | undefined;
     try {
       url = new URL(request.url);
     } catch {
-      return badRequest('unparseable request URL');
+      url = undefined;
     }
-    if ((hostHeader !== null && !isValidHost(hostHeader)) || url.username !== '' || url.password !== '') {
-      return badRequest('malformed Host header');
-    }
-    const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, url });
+    const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, url: url ?? UNPARSEABLE });
     Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host });
+    // Denials carry the security headers too.
+    if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
+
+    const problem = wellFormed(request, url);
+    if (problem !== undefined || url === undefined) {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: problem ?? 'unparseable request URL', ...eventBase(context) });
+      return decide(context, headers, { status: 400, code: 'bad_request' });
+    }
     if (client.malformedForwarding) {
       emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
     }
-    if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
-
     if (httpsRedirect && !client.secure) {
       headers.setTrusted('location', httpsRedirect.location(client.host, url));
       emit({ type: 'sys_https_redirect', level: 'INFO', description: 'redirected to HTTPS', ...eventBase(context) });

@@ -85,7 +85,15 @@ describe('bad requests', () => {
     expect(decision.headers.get('x-content-type-options')).toBe('nosniff');
     expect(decision.headers.get('content-security-policy')).toContain(`'nonce-${decision.context.nonce}'`);
     expect(events.filter((e) => e.type === 'input_validation_fail')).toHaveLength(1);
-    expect(events[events.length - 1]).toMatchObject({ requestId: decision.context.requestId, level: 'WARN' });
+    expect(events[events.length - 1]).toMatchObject({ requestId: decision.context.requestId, level: 'WARN', clientIp: '203.0.113.9' });
+  });
+
+  it('names the client behind a trusted proxy in the event of an early 400', async () => {
+    const { bulwark, events } = withEvents({ trustProxy: 1 });
+    const decision = await bulwark.protect(request('not a url', { 'x-forwarded-for': '198.51.100.4' }));
+    expect(decision).toMatchObject({ allowed: false, status: 400 });
+    expect(decision.context.clientIp).toBe('198.51.100.4');
+    expect(events[0]).toMatchObject({ type: 'input_validation_fail', clientIp: '198.51.100.4' });
   });
 
   it.each(['/relative', 'http://', 'not a url', 'http://a b/'])('URL %j -> 400 bad_request', async (url) => {
