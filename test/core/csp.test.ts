@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, InvalidInputError } from '../../src/core/errors.js';
-import { NONCE } from '../../src/core/headers/csp-directives.js';
+import { NONCE, type CspDirectives } from '../../src/core/headers/csp-directives.js';
 import { cspHash } from '../../src/core/headers/csp-hash.js';
 import { createNonce } from '../../src/core/headers/nonce.js';
 import { createSecurityHeaders, type HeadersOptions } from '../../src/core/headers/security-headers.js';
@@ -51,8 +51,9 @@ describe('CSP directives', () => {
     expect(() => csp({ directives: { scriptSrc: ['unsafe-inline'] } })).toThrow(ConfigurationError);
   });
 
-  it('suggests the directive meant by a typo', () => {
-    expect(() => csp({ directives: { scirptSrc: ["'self'"] } })).toThrow('unknown directive "scirptSrc"; did you mean "script-src"?');
+  it('suggests the directive meant by a typo (JavaScript callers; TypeScript rejects it at compile time)', () => {
+    const typo = { scirptSrc: ["'self'"] } as unknown as CspDirectives;
+    expect(() => csp({ directives: typo })).toThrow('unknown directive "scirptSrc"; did you mean "script-src"?');
   });
 
   it.each([

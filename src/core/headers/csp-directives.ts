@@ -10,7 +10,6 @@ export const NONCE = "'nonce'";
 
 /** A directive's sources; `true` for directives without a value (`upgrade-insecure-requests`); `false`/`null` removes it. */
 export type CspSources = readonly string[] | string | boolean | null;
-export type CspDirectives = Readonly<Record<string, CspSources>>;
 /** Normalized: kebab-case name -> sources (empty for value-less directives). Insertion order is output order. */
 export type NormalizedDirectives = Map<string, readonly string[]>;
 
@@ -20,6 +19,12 @@ const DIRECTIVES = [
   'manifest-src', 'fenced-frame-src', 'base-uri', 'form-action', 'frame-ancestors', 'sandbox',
   'upgrade-insecure-requests', 'report-uri', 'report-to', 'require-trusted-types-for', 'trusted-types',
 ] as const;
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** `script-src` or `scriptSrc`: each known directive, in either spelling. */
+export type CspDirectiveName = (typeof DIRECTIVES)[number] | CamelCase<(typeof DIRECTIVES)[number]>;
+export type CspDirectives = Readonly<Partial<Record<CspDirectiveName, CspSources>>>;
 
 const KEYWORDS = [
   'self', 'none', 'unsafe-inline', 'unsafe-eval', 'strict-dynamic', 'unsafe-hashes', 'report-sample',
