@@ -4,17 +4,22 @@
  */
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Bulwark } from '../core/index.js';
+import type { Bulwark, Decision } from '../core/index.js';
+import { evaluate, tracksCompletion } from '../core/internal.js';
 import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
 
 export function protect(bulwark: Bulwark): RequestHandler {
+  const trackCompletion = tracksCompletion(bulwark);
   return function bulwarkMiddleware(req: Request, res: Response, next: NextFunction): void {
-    bulwark.protect(fromNodeRequest(req, req.originalUrl)).then((decision) => {
+    const settle = (decision: Decision): void => {
       writeDecisionHeaders(res, decision);
-      res.once('finish', () => bulwark.complete(decision.context, res.statusCode));
+      if (trackCompletion) res.once('finish', () => bulwark.complete(decision.context, res.statusCode));
       if (!decision.allowed) return sendDenied(req, res, decision);
       res.locals.bulwark = decision.context;
       next();
-    }, next);
+    };
+    const result = evaluate(bulwark, fromNodeRequest(req, req.originalUrl));
+    if (result instanceof Promise) result.then(settle, next);
+    else settle(result);
   };
 }

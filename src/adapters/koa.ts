@@ -6,13 +6,16 @@
 import type { Middleware } from 'koa';
 import type { Bulwark } from '../core/index.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
+import { evaluate, tracksCompletion } from '../core/internal.js';
 import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
 
 export function protect(bulwark: Bulwark): Middleware {
+  const trackCompletion = tracksCompletion(bulwark);
   return async function bulwarkMiddleware(ctx, next) {
-    const decision = await bulwark.protect(fromNodeRequest(ctx.req, ctx.originalUrl));
+    const result = evaluate(bulwark, fromNodeRequest(ctx.req, ctx.originalUrl));
+    const decision = result instanceof Promise ? await result : result;
     writeDecisionHeaders(ctx.res, decision);
-    ctx.res.once('finish', () => bulwark.complete(decision.context, ctx.res.statusCode));
+    if (trackCompletion) ctx.res.once('finish', () => bulwark.complete(decision.context, ctx.res.statusCode));
     if (!decision.allowed) {
       // The response is complete; tell Koa not to write it again.
       ctx.respond = false;

@@ -3,7 +3,7 @@
  * IncomingMessage -> SecurityRequest (headers wrapped lazily), Decision -> ServerResponse.
  */
 
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { denyBody, type Decision, type DenyDecision, type SecurityRequest } from '../core/index.js';
 import { InvalidInputError } from '../core/errors.js';
@@ -102,14 +102,35 @@ export function fromNodeRequest(req: IncomingMessage, originalUrl: string): Secu
   };
 }
 
-/** Strips headers such as `X-Powered-By` even when the application sets them after the middleware ran. */
+/** Header names to strip from each response at `writeHead`, for responses that bulwark has seen. */
+const removals = new WeakMap<ServerResponse, readonly string[]>();
+const wrappedPrototypes = new WeakSet<object>();
+
+function writeHeadStripping(original: ServerResponse['writeHead']): ServerResponse['writeHead'] {
+  return function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    for (const name of removals.get(this) ?? []) this.removeHeader(name);
+    return original.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+/**
+ * Strips headers such as `X-Powered-By` even when the application sets them after the middleware ran.
+ * Express gives each response its own prototype (`app.response`); adding a property to such an object
+ * is slow (bench/http.bench.ts), so there the prototype is wrapped once. A plain `ServerResponse`
+ * (Koa) gets its own wrapper: Node's shared prototype is never patched.
+ */
 function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
   for (const name of names) res.removeHeader(name);
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-    for (const name of names) this.removeHeader(name);
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
+  removals.set(res, names);
+  const prototype = Object.getPrototypeOf(res) as ServerResponse;
+  if (wrappedPrototypes.has(prototype)) return;
+  const frameworkPrototype = prototype !== ServerResponse.prototype && Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype);
+  if (!frameworkPrototype) {
+    res.writeHead = writeHeadStripping(res.writeHead);
+  } else {
+    wrappedPrototypes.add(prototype);
+    prototype.writeHead = writeHeadStripping(prototype.writeHead);
+  }
 }
 
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {

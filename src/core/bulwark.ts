@@ -11,6 +11,7 @@
 import { checkBoolean, checkKeys, fail, toggle } from './config/check-options.js';
 import { createEventEmitter, type EmitEvent, type EventSinks } from './events/emitter.js';
 import type { SecurityEvent } from './events/types.js';
+import { EVALUATE, TRACKS_COMPLETION, type BulwarkInternals } from './internal.js';
 import { createSecurityHeaders, type HeadersOptions } from './headers/security-headers.js';
 import { createClientIpResolver, type ProxyHeader, type TrustProxy } from './http/client-ip.js';
 import { isValidHost } from './http/host.js';
@@ -99,7 +100,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return undefined;
   }
 
-  async function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Promise<Decision> {
+  function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Decision {
     let url: URL | undefined;
     try {
       url = new URL(request.url);
@@ -127,31 +128,38 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return decide(context, headers);
   }
 
-  return {
+  /** Synchronous while every guard is; a guard that needs I/O makes this return a promise. */
+  function evaluateRequest(request: SecurityRequest): Decision {
+    const headers = new ResponseHeaders();
+    const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
+    headers.setTrusted('x-request-id', requestId);
+    const userAgent = request.headers.get('user-agent') ?? undefined;
+    const context = {
+      requestId,
+      clientIp: undefined as string | undefined,
+      secure: request.secure === true,
+      host: '',
+      nonce: undefined as string | undefined,
+      failedOpen: [] as string[],
+      startedAt: performance.now(),
+      method: request.method,
+      path: pathOf(request.url),
+      userAgent,
+    };
+    try {
+      return run(request, context, headers);
+    } catch (error) {
+      emit({ type: 'sys_crash', level: 'CRITICAL', description: 'a guard failed; request denied', ...eventBase(context), details: { error } });
+      return decide(context, headers, { status: 500, code: 'internal_error' });
+    }
+  }
+
+  const bulwark: Bulwark & BulwarkInternals = {
     async protect(request) {
-      const headers = new ResponseHeaders();
-      const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
-      headers.setTrusted('x-request-id', requestId);
-      const userAgent = request.headers.get('user-agent') ?? undefined;
-      const context = {
-        requestId,
-        clientIp: undefined as string | undefined,
-        secure: request.secure === true,
-        host: '',
-        nonce: undefined as string | undefined,
-        failedOpen: [] as string[],
-        startedAt: performance.now(),
-        method: request.method,
-        path: pathOf(request.url),
-        userAgent,
-      };
-      try {
-        return await run(request, context, headers);
-      } catch (error) {
-        emit({ type: 'sys_crash', level: 'CRITICAL', description: 'a guard failed; request denied', ...eventBase(context), details: { error } });
-        return decide(context, headers, { status: 500, code: 'internal_error' });
-      }
+      return evaluateRequest(request);
     },
+    [EVALUATE]: evaluateRequest,
+    [TRACKS_COMPLETION]: accessLog,
     complete(context, status) {
       if (!accessLog) return;
       emit({
@@ -163,4 +171,5 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       });
     },
   };
+  return bulwark;
 }

@@ -7,18 +7,40 @@
 const NONCE_BYTES = 16;
 const BLOCK_BYTES = 4096;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const CODES = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
+const PAD = 0x3d; // '='
 
 let block = new Uint8Array(0);
 let offset = 0;
 
+function triple(bytes: Uint8Array, i: number): number {
+  return (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+}
+
+/** The base64 character code of the 6 bits of `n` at `shift`. */
+function code(n: number, shift: number): number {
+  return CODES[(n >> shift) & 63]!;
+}
+
+/**
+ * Base64 of the 16 bytes at `start`, built in one call with no intermediate strings: about twice as
+ * fast as concatenating characters (bench/headers.bench.ts), and this runs on every HTML response.
+ */
 function encode(bytes: Uint8Array, start: number): string {
-  let out = '';
-  for (let i = start; i < start + 15; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + BASE64[n & 63]!;
-  }
-  const last = bytes[start + 15]!;
-  return `${out}${BASE64[last >> 2]!}${BASE64[(last & 3) << 4]!}==`;
+  const a = triple(bytes, start);
+  const b = triple(bytes, start + 3);
+  const c = triple(bytes, start + 6);
+  const d = triple(bytes, start + 9);
+  const e = triple(bytes, start + 12);
+  const f = bytes[start + 15]! << 16;
+  return String.fromCharCode(
+    code(a, 18), code(a, 12), code(a, 6), code(a, 0),
+    code(b, 18), code(b, 12), code(b, 6), code(b, 0),
+    code(c, 18), code(c, 12), code(c, 6), code(c, 0),
+    code(d, 18), code(d, 12), code(d, 6), code(d, 0),
+    code(e, 18), code(e, 12), code(e, 6), code(e, 0),
+    code(f, 18), code(f, 12), PAD, PAD,
+  );
 }
 
 export function createNonce(): string {

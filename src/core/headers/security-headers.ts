@@ -103,14 +103,18 @@ export function createSecurityHeaders(options: HeadersOptions = {}): SecurityHea
     ...(options.xFrameOptions === false && !csp.length ? ['framing protection is off'] : []),
   ];
   const usesNonce = csp.some((t) => t.usesNonce);
+  const perRequest = csp.filter((t) => t.usesNonce);
+  // Everything without a nonce is the same on every response: two shared maps, by TLS or not.
+  const fixed = [...always, ...csp.filter((t) => !t.usesNonce).map((t) => ({ name: t.name, value: t.render('') }))];
+  const plainBase: ReadonlyMap<string, string> = new Map(fixed.map((h) => [h.name, h.value]));
+  const secureBase: ReadonlyMap<string, string> = hsts ? new Map([...plainBase, [hsts.name, hsts.value]]) : plainBase;
 
   return {
     apply(target, secure) {
-      for (const header of always) target.setTrusted(header.name, header.value);
-      if (secure && hsts) target.setTrusted(hsts.name, hsts.value);
-      if (csp.length === 0) return undefined;
-      const nonce = usesNonce ? createNonce() : undefined;
-      for (const policy of csp) target.setTrusted(policy.name, policy.render(nonce ?? ''));
+      target.setTrustedBase(secure ? secureBase : plainBase);
+      if (!usesNonce) return undefined;
+      const nonce = createNonce();
+      for (const policy of perRequest) target.setTrusted(policy.name, policy.render(nonce));
       return nonce;
     },
     removeHeaders: removeHeaders.map((h) => h.toLowerCase()),

@@ -2,12 +2,19 @@
 
 const MAX_HOST_LENGTH = 255 + 6;
 
-function isLabel(label: string): boolean {
-  if (label.length === 0 || label.length > 63) return false;
-  for (let i = 0; i < label.length; i++) {
-    const c = label.charCodeAt(i);
+/** Dot-separated labels of letters, digits, `_` and inner `-`, each 1-63 long; one pass, no allocation. */
+function isHostName(name: string): boolean {
+  let labelStart = 0;
+  for (let i = 0; i <= name.length; i++) {
+    const c = i === name.length ? 46 : name.charCodeAt(i);
+    if (c === 46) {
+      const length = i - labelStart;
+      if (length === 0 || length > 63 || name.charCodeAt(labelStart) === 45 || name.charCodeAt(i - 1) === 45) return false;
+      labelStart = i + 1;
+      continue;
+    }
     const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!alnum && !(c === 45 && i > 0 && i < label.length - 1) && c !== 95) return false;
+    if (!alnum && c !== 45 && c !== 95) return false;
   }
   return true;
 }
@@ -38,5 +45,5 @@ export function isValidHost(host: string): boolean {
     name = host.slice(0, colon);
   }
   if (name.endsWith('.')) name = name.slice(0, -1);
-  return name.split('.').every(isLabel);
+  return isHostName(name);
 }

@@ -4,6 +4,8 @@
  * The platform `Headers` validates and normalizes on every call, which costs more than helmet's whole
  * per-request work (bench/headers.bench.ts). Header values bulwark computes are validated once at
  * construction, so this class stores them as they are and validates only what callers add.
+ * The headers that are the same on every response sit in a shared, read-only base map instead of being
+ * copied per request (bench/headers.bench.ts: the copy cost more than the rest of `apply`).
  * It is iterable as `[name, value]` pairs, so `new Response(body, { headers: decision.headers })` works.
  */
 
@@ -20,12 +22,35 @@ function validated(name: string, value: string): [string, string] {
 }
 
 export class ResponseHeaders implements Headers {
-  readonly #values = new Map<string, string>();
+  #values = new Map<string, string>();
+  /** Shared between responses, never changed here; no key in it is also in `#values`. */
+  #base: ReadonlyMap<string, string> | undefined;
   readonly #cookies: string[] = [];
 
   /** Trusted fast path for values computed and validated at construction (lower-case names). */
   setTrusted(name: string, value: string): void {
-    this.#values.set(name, value);
+    this.#own(name).set(name, value);
+  }
+
+  /**
+   * Trusted fast path for a whole set of such values, shared by reference: the map must never change
+   * afterwards and must not hold `set-cookie`. Overwrites, like `setTrusted` for each entry.
+   */
+  setTrustedBase(base: ReadonlyMap<string, string>): void {
+    if (this.#base !== undefined) this.#flatten();
+    for (const key of this.#values.keys()) if (base.has(key)) this.#values.delete(key);
+    this.#base = base;
+  }
+
+  /** The map to write `key` into: copies the base first when `key` is in it, so the base stays untouched. */
+  #own(key: string): Map<string, string> {
+    if (this.#base?.has(key)) this.#flatten();
+    return this.#values;
+  }
+
+  #flatten(): void {
+    this.#values = new Map([...this.#base!, ...this.#values]);
+    this.#base = undefined;
   }
 
   append(name: string, value: string): void {
@@ -34,8 +59,8 @@ export class ResponseHeaders implements Headers {
       this.#cookies.push(clean);
       return;
     }
-    const existing = this.#values.get(key);
-    this.#values.set(key, existing === undefined ? clean : `${existing}, ${clean}`);
+    const existing = this.get(key);
+    this.#own(key).set(key, existing === null ? clean : `${existing}, ${clean}`);
   }
 
   set(name: string, value: string): void {
@@ -45,19 +70,19 @@ export class ResponseHeaders implements Headers {
       this.#cookies.push(clean);
       return;
     }
-    this.#values.set(key, clean);
+    this.#own(key).set(key, clean);
   }
 
   delete(name: string): void {
     const key = name.toLowerCase();
     if (key === 'set-cookie') this.#cookies.length = 0;
-    else this.#values.delete(key);
+    else this.#own(key).delete(key);
   }
 
   get(name: string): string | null {
     const key = name.toLowerCase();
     if (key === 'set-cookie') return this.#cookies.length === 0 ? null : this.#cookies.join(', ');
-    return this.#values.get(key) ?? null;
+    return this.#values.get(key) ?? this.#base?.get(key) ?? null;
   }
 
   getSetCookie(): string[] {
@@ -66,7 +91,7 @@ export class ResponseHeaders implements Headers {
 
   has(name: string): boolean {
     const key = name.toLowerCase();
-    return key === 'set-cookie' ? this.#cookies.length > 0 : this.#values.has(key);
+    return key === 'set-cookie' ? this.#cookies.length > 0 : this.#values.has(key) || this.#base?.has(key) === true;
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -74,10 +99,10 @@ export class ResponseHeaders implements Headers {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    const keys = [...this.#values.keys(), ...(this.#cookies.length > 0 ? ['set-cookie'] : [])].sort();
+    const keys = [...(this.#base?.keys() ?? []), ...this.#values.keys(), ...(this.#cookies.length > 0 ? ['set-cookie'] : [])].sort();
     for (const key of keys) {
       if (key === 'set-cookie') for (const cookie of this.#cookies) yield [key, cookie];
-      else yield [key, this.#values.get(key)!];
+      else yield [key, this.get(key)!];
     }
   }
 
@@ -95,6 +120,7 @@ export class ResponseHeaders implements Headers {
 
   /** Unsorted single pass for adapters: each name once, `set-cookie` as a list. */
   forEachRaw(callback: (name: string, value: string | string[]) => void): void {
+    if (this.#base !== undefined) for (const [key, value] of this.#base) callback(key, value);
     for (const [key, value] of this.#values) callback(key, value);
     if (this.#cookies.length > 0) callback('set-cookie', [...this.#cookies]);
   }
