@@ -2,13 +2,15 @@
  * HTTP overhead on loopback (autocannon): Express + bulwark vs Express + helmet, and node:http serving a
  * Fetch handler through `toNodeListener(protect(bulwark, handler))` vs `toNodeListener(handler)` bare.
  *
- * Each server runs in its own child process and autocannon in this one: on a 2-core machine that gives
- * the server one core and the load generator the other, instead of both fighting over one event loop.
+ * Each server runs in its own child process and autocannon in this one. Where `taskset` exists (util-linux),
+ * servers are pinned to the last core and this process to the others, so server and load generator do
+ * not compete for, or migrate between, the same cores.
  * Every server is warmed up first; then each round runs every scenario once, in a rotating order, and
  * the median of the rounds is reported.
  */
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { median, printResult, ratioOf, type BenchResult, type BenchRow } from './support/report.js';
@@ -43,7 +45,19 @@ interface Running {
   url: string;
 }
 
-function start(scenario: Scenario): Promise<Running> {
+/** Pins `pid` to `cores` (e.g. '1' or '0-2'); false when taskset is missing or refuses. */
+function pin(pid: number, cores: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LAST_CORE = cpus().length - 1;
+
+function start(scenario: Scenario, pinned: boolean): Promise<Running> {
   const child = fork(SERVER, [scenario.id], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${scenario.id}: server did not start`)), 30_000);
@@ -51,6 +65,7 @@ function start(scenario: Scenario): Promise<Running> {
     child.once('exit', (code) => reject(new Error(`${scenario.id}: server exited with ${code}`)));
     child.once('message', (message: { port: number }) => {
       clearTimeout(timer);
+      if (pinned) pin(child.pid!, String(LAST_CORE));
       resolve({ child, url: `http://127.0.0.1:${message.port}/` });
     });
   });
@@ -94,15 +109,16 @@ async function load(url: string, seconds: number, connections: number): Promise<
 }
 
 export async function runHttpBench(options: HttpBenchOptions = {}): Promise<BenchResult> {
-  const { rounds = Number(process.env.BENCH_ROUNDS ?? 3), duration = Number(process.env.BENCH_SECONDS ?? 5), warmup = 2, connections = 10 } = options;
+  const { rounds = Number(process.env.BENCH_ROUNDS ?? 5), duration = Number(process.env.BENCH_SECONDS ?? 4), warmup = 2, connections = 10 } = options;
   const started = performance.now();
+  const pinned = LAST_CORE > 0 && pin(process.pid, LAST_CORE === 1 ? '0' : `0-${LAST_CORE - 1}`);
   const running = new Map<string, Running>();
   const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.id, []]));
   const latencies = new Map<string, number[]>(SCENARIOS.map((s) => [s.id, []]));
   const cpuPerRequest = new Map<string, number[]>(SCENARIOS.map((s) => [s.id, []]));
   try {
     for (const scenario of SCENARIOS) {
-      const server = await start(scenario);
+      const server = await start(scenario, pinned);
       running.set(scenario.id, server);
       await check(scenario, server.url);
       await load(server.url, warmup, connections);
@@ -135,7 +151,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Benc
     name: 'http',
     method:
       `autocannon on 127.0.0.1, ${connections} connections, no pipelining, GET / answering 200 "hello world"; each server in its own child process ` +
-      `(autocannon in the parent); ${warmup} s warm-up per server, then ${rounds} rounds of ${duration} s per server in rotating order, median of mean req/s. ` +
+      `(autocannon in the parent${pinned ? `; servers pinned to core ${LAST_CORE}, autocannon to the other cores` : ''}); ${warmup} s warm-up per server, then ${rounds} rounds of ${duration} s per server in rotating order, median of mean req/s. ` +
       'Server CPU per request (the child process user+system time over the run / responses) is steadier than req/s when other work shares the machine.',
     rows,
     ratios: [

@@ -1,4 +1,3 @@
-/* global process */
 /** The test copies this app into a temp directory whose node_modules link to the repository's. */
 const config = {
   poweredByHeader: false,

@@ -1,4 +1,3 @@
-/* global process */
 // Written as a user would: the package, not the repository's source.
 import { createBulwark } from 'bulwark';
 import { protect } from 'bulwark/next';

@@ -1,4 +1,3 @@
-/* global process, Response */
 import { createBulwark } from 'bulwark';
 import { protectRoute } from 'bulwark/next';
 
