@@ -102,13 +102,13 @@ export function fromNodeRequest(req: IncomingMessage, originalUrl: string): Secu
   };
 }
 
-/** Header names to strip from each response at `writeHead`, for responses that bulwark has seen. */
+/** Names to strip at `writeHead`, for responses whose framework prototype carries the wrapper. */
 const removals = new WeakMap<ServerResponse, readonly string[]>();
 const wrappedPrototypes = new WeakSet<object>();
 
-function writeHeadStripping(original: ServerResponse['writeHead']): ServerResponse['writeHead'] {
+function writeHeadStripping(original: ServerResponse['writeHead'], namesOf: (res: ServerResponse) => readonly string[] | undefined): ServerResponse['writeHead'] {
   return function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    for (const name of removals.get(this) ?? []) this.removeHeader(name);
+    for (const name of namesOf(this) ?? []) this.removeHeader(name);
     return original.apply(this, args);
   } as ServerResponse['writeHead'];
 }
@@ -116,21 +116,20 @@ function writeHeadStripping(original: ServerResponse['writeHead']): ServerRespon
 /**
  * Strips headers such as `X-Powered-By` even when the application sets them after the middleware ran.
  * Express gives each response its own prototype (`app.response`); adding a property to such an object
- * is slow (bench/http.bench.ts), so there the prototype is wrapped once. A plain `ServerResponse`
- * (Koa) gets its own wrapper: Node's shared prototype is never patched.
+ * is slow (bench/http.bench.ts), so there the prototype is wrapped once and the names kept aside.
+ * Any other response (Koa's plain `ServerResponse`) gets its own wrapper: Node's shared prototype is never patched.
  */
 function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
   for (const name of names) res.removeHeader(name);
-  removals.set(res, names);
   const prototype = Object.getPrototypeOf(res) as ServerResponse;
-  if (wrappedPrototypes.has(prototype)) return;
-  const frameworkPrototype = prototype !== ServerResponse.prototype && Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype);
-  if (!frameworkPrototype) {
-    res.writeHead = writeHeadStripping(res.writeHead);
-  } else {
-    wrappedPrototypes.add(prototype);
-    prototype.writeHead = writeHeadStripping(prototype.writeHead);
+  if (prototype === ServerResponse.prototype || !Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype)) {
+    res.writeHead = writeHeadStripping(res.writeHead, () => names);
+    return;
   }
+  removals.set(res, names);
+  if (wrappedPrototypes.has(prototype)) return;
+  wrappedPrototypes.add(prototype);
+  prototype.writeHead = writeHeadStripping(prototype.writeHead, (response) => removals.get(response));
 }
 
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {

@@ -17,6 +17,7 @@ import { createClientIpResolver, type ProxyHeader, type TrustProxy } from './htt
 import { isValidHost } from './http/host.js';
 import { createHttpsRedirect, type HttpsRedirectOptions } from './http/https-redirect.js';
 import { requestIdFrom } from './http/request-id.js';
+import { splitRequestTarget } from './http/request-target.js';
 import { ResponseHeaders } from './http/response-headers.js';
 import type { Decision, DenyCode, RequestContext, SecurityRequest } from './http/types.js';
 
@@ -57,11 +58,6 @@ const MESSAGES: Record<DenyCode, string> = {
   internal_error: 'Request could not be checked',
 };
 
-function pathOf(url: string): string {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url);
-  return match?.[1] || '/';
-}
-
 export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   checkKeys('createBulwark', options, OPTION_NAMES);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'expected a function');
@@ -90,38 +86,30 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return { allowed: false, status: denial.status, code: denial.code, message: MESSAGES[denial.code], headers, removeHeaders, context };
   }
 
-  /** Stands in for a request URL that does not parse, so the client can still be named in the event. */
-  const UNPARSEABLE = new URL('http://invalid.invalid/');
-
-  function wellFormed(request: SecurityRequest, url: URL | undefined): string | undefined {
-    if (url === undefined) return 'unparseable request URL';
-    const hostHeader = request.headers.get('host');
-    if ((hostHeader !== null && !isValidHost(hostHeader)) || url.username !== '' || url.password !== '') return 'malformed Host header';
-    return undefined;
-  }
-
   function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Decision {
-    let url: URL | undefined;
-    try {
-      url = new URL(request.url);
-    } catch {
-      url = undefined;
-    }
-    const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, url: url ?? UNPARSEABLE });
-    Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host });
+    const target = splitRequestTarget(request.url);
+    const client = resolveClient({
+      remoteAddress: request.remoteAddress,
+      secure: request.secure,
+      headers: request.headers,
+      host: target?.host ?? '',
+    });
+    Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host, path: target?.path ?? context.path });
     // Denials carry the security headers too.
     if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
 
-    const problem = wellFormed(request, url);
-    if (problem !== undefined || url === undefined) {
-      emit({ type: 'input_validation_fail', level: 'WARN', description: problem ?? 'unparseable request URL', ...eventBase(context) });
+    const hostHeader = request.headers.get('host');
+    const problem =
+      target === undefined ? 'unparseable request URL or malformed host' : hostHeader !== null && !isValidHost(hostHeader) ? 'malformed Host header' : undefined;
+    if (problem !== undefined || target === undefined) {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: problem ?? '', ...eventBase(context) });
       return decide(context, headers, { status: 400, code: 'bad_request' });
     }
     if (client.malformedForwarding) {
       emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
     }
     if (httpsRedirect && !client.secure) {
-      headers.setTrusted('location', httpsRedirect.location(client.host, url));
+      headers.setTrusted('location', httpsRedirect.location(client.host, target));
       emit({ type: 'sys_https_redirect', level: 'INFO', description: 'redirected to HTTPS', ...eventBase(context) });
       return decide(context, headers, { status: httpsRedirect.status, code: 'https_required' });
     }
@@ -143,7 +131,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       failedOpen: [] as string[],
       startedAt: performance.now(),
       method: request.method,
-      path: pathOf(request.url),
+      path: '/',
       userAgent,
     };
     try {

@@ -119,6 +119,17 @@ describe('httpsRedirect', () => {
     expect(events.map((e) => e.type)).toContain('sys_https_redirect');
   });
 
+  it.each([
+    ['//evil.example/x', 'https://app.example//evil.example/x'],
+    ['/\\evil.example/x', 'https://app.example//evil.example/x'],
+    ['/a b/é?q=<x>', 'https://app.example/a%20b/%C3%A9?q=%3Cx%3E'],
+  ])('keeps the redirect on the same host for path %j', async (path, location) => {
+    const decision = await createBulwark({ httpsRedirect: true }).protect(request(`http://app.example${path}`, { host: 'app.example' }));
+    expect(decision).toMatchObject({ allowed: false, status: 308 });
+    expect(decision.headers.get('location')).toBe(location);
+    expect(new URL(decision.headers.get('location')!).host).toBe('app.example');
+  });
+
   it('uses the configured port and status, and keeps IPv6 hosts bracketed', async () => {
     const bulwark = createBulwark({ httpsRedirect: { port: 8443, status: 301 } });
     const decision = await bulwark.protect(request('http://[::1]:8080/x?y'));
@@ -256,5 +267,23 @@ describe('property: protect() never rejects', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('host forms that URL parsers read differently', () => {
+  it.each(['9', '0x7f.1', '127.1', '2130706433', 'a.0177', '[::::]', '[1:2]'])('Host %j -> 400', async (host) => {
+    const decision = await createBulwark().protect(request(`http://${host}/`, { host }));
+    expect(decision).toMatchObject({ allowed: false, status: 400, code: 'bad_request' });
+  });
+
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['App.Example:80', 'app.example'],
+    ['[::1]:8080', '[::1]:8080'],
+    ['1.example', '1.example'],
+  ])('Host %j is accepted as %j', async (host, expected) => {
+    const decision = await createBulwark().protect(request(`http://${host}/`, { host }));
+    expect(decision.allowed).toBe(true);
+    expect(decision.context.host).toBe(expected);
   });
 });

@@ -5,10 +5,10 @@ import { createClientIpResolver, type ClientIpOptions, type TrustProxy } from '.
 import { normalizeIp } from '../../src/core/http/ip.js';
 import { safeHeaders } from './helpers.js';
 
-const URL_HTTP = new URL('http://app.example/path');
+const HOST = 'app.example';
 
 function resolve(options: ClientIpOptions, remoteAddress: string | undefined, headers: Record<string, string> = {}, secure = false) {
-  return createClientIpResolver(options)({ remoteAddress, secure, headers: new Headers(headers), url: URL_HTTP });
+  return createClientIpResolver(options)({ remoteAddress, secure, headers: new Headers(headers), host: HOST });
 }
 
 const XFF = (value: string): Record<string, string> => ({ 'x-forwarded-for': value });
@@ -202,7 +202,7 @@ describe('properties', () => {
   it('never throws; the ip is undefined or a normalized address', () => {
     fc.assert(
       fc.property(trustProxy, fc.constantFrom('x-forwarded-for', 'forwarded', 'x-real-ip') as fc.Arbitrary<'forwarded'>, ipish, headers, fc.boolean(), (trust, proxyHeader, peer, record, secure) => {
-        const r = createClientIpResolver({ trustProxy: trust, proxyHeader })({ remoteAddress: peer, secure, headers: safeHeaders(Object.entries(record)), url: URL_HTTP });
+        const r = createClientIpResolver({ trustProxy: trust, proxyHeader })({ remoteAddress: peer, secure, headers: safeHeaders(Object.entries(record)), host: HOST });
         if (r.ip !== undefined) expect(normalizeIp(r.ip)).toBe(r.ip);
         expect(typeof r.secure).toBe('boolean');
         expect(r.host.length).toBeGreaterThan(0);
@@ -214,7 +214,7 @@ describe('properties', () => {
   it('with trustProxy false the ip is the normalized peer, whatever the headers', () => {
     fc.assert(
       fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), ipish), headers, fc.boolean(), (peer, record, secure) => {
-        const r = createClientIpResolver({ trustProxy: false })({ remoteAddress: peer, secure, headers: safeHeaders(Object.entries(record)), url: URL_HTTP });
+        const r = createClientIpResolver({ trustProxy: false })({ remoteAddress: peer, secure, headers: safeHeaders(Object.entries(record)), host: HOST });
         expect(r).toEqual({ ip: normalizeIp(peer), secure, host: 'app.example', malformedForwarding: false });
       }),
       { numRuns: 1000 },

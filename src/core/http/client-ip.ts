@@ -33,7 +33,8 @@ export interface ClientIpInput {
   remoteAddress?: string | undefined;
   secure?: boolean | undefined;
   headers: Headers;
-  url: URL;
+  /** Host the request was sent to (`Host`), used unless a trusted proxy forwards another. */
+  host: string;
 }
 
 export interface ResolvedClient {
@@ -107,8 +108,26 @@ export type ClientIpResolver = (input: ClientIpInput) => ResolvedClient;
 /** The peer when the framework hides the socket (Next.js): only a hop count can vouch for it, never an address. */
 const HIDDEN_PEER: IpAddress = { version: 4, bytes: new Uint8Array(4) };
 
+/**
+ * Socket peers repeat (keep-alive, a proxy in front): remember the last few parsed addresses rather
+ * than parse the same text on every request. Bounded; cleared when full.
+ */
+function createPeerCache(limit = 1024): { parse(text: string): IpAddress | undefined } {
+  const cache = new Map<string, IpAddress | undefined>();
+  return {
+    parse(text) {
+      if (cache.has(text)) return cache.get(text);
+      if (cache.size >= limit) cache.clear();
+      const ip = parseIp(text);
+      cache.set(text, ip);
+      return ip;
+    },
+  };
+}
+
 export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpResolver {
   const trusted = compileTrust(options.trustProxy);
+  const peers = createPeerCache();
   const hopCount = typeof options.trustProxy === 'number' && options.trustProxy > 0;
   const show = (ip: IpAddress): string | undefined => (ip === HIDDEN_PEER ? undefined : formatIp(ip));
   const proxyHeader = options.proxyHeader ?? 'x-forwarded-for';
@@ -131,9 +150,9 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
     return { ip, index, bad: false };
   }
 
-  return function resolveClient({ remoteAddress, secure = false, headers, url }) {
-    const direct: ResolvedClient = { ip: undefined, secure, host: url.host, malformedForwarding: false };
-    const peer = remoteAddress === undefined ? (hopCount ? HIDDEN_PEER : undefined) : parseIp(remoteAddress);
+  return function resolveClient({ remoteAddress, secure = false, headers, host }) {
+    const direct: ResolvedClient = { ip: undefined, secure, host, malformedForwarding: false };
+    const peer = remoteAddress === undefined ? (hopCount ? HIDDEN_PEER : undefined) : peers.parse(remoteAddress);
     if (!peer) return direct;
     direct.ip = show(peer);
     if (!trusted(peer, 0)) return direct;
@@ -144,7 +163,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       return {
         ip: show(ip ?? peer),
         secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
-        host: pickHost(lastListValue(headers.get('x-forwarded-host')), url.host),
+        host: pickHost(lastListValue(headers.get('x-forwarded-host')), host),
         malformedForwarding: real !== null && !ip,
       };
     }
@@ -161,7 +180,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       return {
         ip: show(ip),
         secure: isHttpsProto(element?.proto, secure),
-        host: pickHost(element?.host, url.host),
+        host: pickHost(element?.host, host),
         malformedForwarding: bad,
       };
     }
@@ -173,7 +192,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       ip: show(ip),
       // Proxies overwrite or append these; the rightmost value is the nearest (trusted) proxy's.
       secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
-      host: pickHost(lastListValue(headers.get('x-forwarded-host')), url.host),
+      host: pickHost(lastListValue(headers.get('x-forwarded-host')), host),
       malformedForwarding: bad,
     };
   };

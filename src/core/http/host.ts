@@ -1,3 +1,5 @@
+import { parseIp } from './ip.js';
+
 /** Host header syntax: `name[:port]`, `1.2.3.4[:port]`, `[v6][:port]`. No userinfo, path or spaces. */
 
 const MAX_HOST_LENGTH = 255 + 6;
@@ -35,7 +37,7 @@ export function isValidHost(host: string): boolean {
     const end = host.indexOf(']');
     if (end === -1) return false;
     const inside = host.slice(1, end);
-    if (!/^[0-9A-Fa-f:.]{2,45}$/.test(inside)) return false;
+    if (!/^[0-9A-Fa-f:.]{2,45}$/.test(inside) || parseIp(inside) === undefined) return false;
     const rest = host.slice(end + 1);
     return rest === '' || (rest.startsWith(':') && isPort(rest.slice(1)));
   }
@@ -45,5 +47,9 @@ export function isValidHost(host: string): boolean {
     name = host.slice(0, colon);
   }
   if (name.endsWith('.')) name = name.slice(0, -1);
-  return isHostName(name);
+  if (!isHostName(name)) return false;
+  // A name whose last label is a number is an IPv4 address to URL parsers (`9` is 0.0.0.9, `0x7f.1` is
+  // 127.0.0.1): accept only the plain dotted quad, so every component reads the host the same way.
+  const lastLabel = name.slice(name.lastIndexOf('.') + 1);
+  return !/^\d+$/.test(lastLabel) || parseIp(name)?.version === 4;
 }

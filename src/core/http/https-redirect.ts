@@ -11,8 +11,8 @@ export interface HttpsRedirectOptions {
 
 export interface HttpsRedirect {
   readonly status: number;
-  /** The `Location` for an insecure request to `host` (already validated) and `url`. */
-  location(host: string, url: URL): string;
+  /** The `Location` for an insecure request to `host` (already validated) and the request's path and query. */
+  location(host: string, target: { path: string; search: string }): string;
 }
 
 function hostname(host: string): string {
@@ -32,6 +32,13 @@ export function createHttpsRedirect(option: HttpsRedirectOptions | boolean | und
   const suffix = port === 443 ? '' : `:${port}`;
   return {
     status: Number(statusText ?? '308'),
-    location: (host, url) => `https://${hostname(host)}${suffix}${url.pathname}${url.search}`,
+    location(host, { path, search }) {
+      // Set on a fixed origin, never resolved against it: a path such as `//evil.example/` must stay a path.
+      // The URL setters percent-encode characters that may not appear in a Location header.
+      const url = new URL(`https://${hostname(host)}${suffix}/`);
+      url.pathname = path;
+      url.search = search;
+      return url.href;
+    },
   };
 }

@@ -118,10 +118,10 @@ export class ResponseHeaders implements Headers {
     return this.entries();
   }
 
-  /** Unsorted single pass for adapters: each name once, `set-cookie` as a list. */
+  /** Unsorted single pass for adapters: each name once, `set-cookie` as a list. `Map#forEach` allocates no entry arrays. */
   forEachRaw(callback: (name: string, value: string | string[]) => void): void {
-    if (this.#base !== undefined) for (const [key, value] of this.#base) callback(key, value);
-    for (const [key, value] of this.#values) callback(key, value);
+    this.#base?.forEach((value, key) => callback(key, value));
+    this.#values.forEach((value, key) => callback(key, value));
     if (this.#cookies.length > 0) callback('set-cookie', [...this.#cookies]);
   }
 }
