@@ -8,18 +8,19 @@ import type { Bulwark, Decision } from '../core/index.js';
 import { evaluate, tracksCompletion } from '../core/internal.js';
 import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
 
+function settle(bulwark: Bulwark, trackCompletion: boolean, req: Request, res: Response, next: NextFunction, decision: Decision): void {
+  writeDecisionHeaders(res, decision);
+  if (trackCompletion) res.once('finish', () => bulwark.complete(decision.context, res.statusCode));
+  if (!decision.allowed) return sendDenied(req, res, decision);
+  res.locals.bulwark = decision.context;
+  next();
+}
+
 export function protect(bulwark: Bulwark): RequestHandler {
   const trackCompletion = tracksCompletion(bulwark);
   return function bulwarkMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const settle = (decision: Decision): void => {
-      writeDecisionHeaders(res, decision);
-      if (trackCompletion) res.once('finish', () => bulwark.complete(decision.context, res.statusCode));
-      if (!decision.allowed) return sendDenied(req, res, decision);
-      res.locals.bulwark = decision.context;
-      next();
-    };
     const result = evaluate(bulwark, fromNodeRequest(req, req.originalUrl));
-    if (result instanceof Promise) result.then(settle, next);
-    else settle(result);
+    if (result instanceof Promise) result.then((decision) => settle(bulwark, trackCompletion, req, res, next, decision), next);
+    else settle(bulwark, trackCompletion, req, res, next, result);
   };
 }

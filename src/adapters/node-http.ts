@@ -120,7 +120,6 @@ function writeHeadStripping(original: ServerResponse['writeHead'], namesOf: (res
  * Any other response (Koa's plain `ServerResponse`) gets its own wrapper: Node's shared prototype is never patched.
  */
 function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
-  for (const name of names) res.removeHeader(name);
   const prototype = Object.getPrototypeOf(res) as ServerResponse;
   if (prototype === ServerResponse.prototype || !Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype)) {
     res.writeHead = writeHeadStripping(res.writeHead, () => names);

@@ -17,7 +17,7 @@ import { createClientIpResolver, type ProxyHeader, type TrustProxy } from './htt
 import { isValidHost } from './http/host.js';
 import { createHttpsRedirect, type HttpsRedirectOptions } from './http/https-redirect.js';
 import { requestIdFrom } from './http/request-id.js';
-import { splitRequestTarget } from './http/request-target.js';
+import { splitRequestTarget, type RequestTarget } from './http/request-target.js';
 import { ResponseHeaders } from './http/response-headers.js';
 import type { Decision, DenyCode, RequestContext, SecurityRequest } from './http/types.js';
 
@@ -51,6 +51,9 @@ export interface Bulwark {
 const OPTION_NAMES = [
   'headers', 'trustProxy', 'proxyHeader', 'httpsRedirect', 'requestId', 'accessLog', 'onEvent', 'logger',
 ] as const;
+
+/** The context as the pipeline fills it in; applications get it read-only. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const MESSAGES: Record<DenyCode, string> = {
   bad_request: 'Bad request',
@@ -86,15 +89,16 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return { allowed: false, status: denial.status, code: denial.code, message: MESSAGES[denial.code], headers, removeHeaders, context };
   }
 
-  function run(request: SecurityRequest, context: RequestContext & { nonce?: string }, headers: ResponseHeaders): Decision {
-    const target = splitRequestTarget(request.url);
+  function run(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders): Decision {
     const client = resolveClient({
       remoteAddress: request.remoteAddress,
       secure: request.secure,
       headers: request.headers,
-      host: target?.host ?? '',
+      host: context.host,
     });
-    Object.assign(context, { clientIp: client.ip, secure: client.secure, host: client.host, path: target?.path ?? context.path });
+    context.clientIp = client.ip;
+    context.secure = client.secure;
+    context.host = client.host;
     // Denials carry the security headers too.
     if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
 
@@ -121,21 +125,21 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     const headers = new ResponseHeaders();
     const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
     headers.setTrusted('x-request-id', requestId);
-    const userAgent = request.headers.get('user-agent') ?? undefined;
-    const context = {
+    const target = splitRequestTarget(request.url);
+    const context: Mutable<RequestContext> = {
       requestId,
-      clientIp: undefined as string | undefined,
+      clientIp: undefined,
       secure: request.secure === true,
-      host: '',
-      nonce: undefined as string | undefined,
-      failedOpen: [] as string[],
+      host: target?.host ?? '',
+      nonce: undefined,
+      failedOpen: [],
       startedAt: performance.now(),
       method: request.method,
-      path: '/',
-      userAgent,
+      path: target?.path ?? '/',
+      userAgent: request.headers.get('user-agent') ?? undefined,
     };
     try {
-      return run(request, context, headers);
+      return run(request, target, context, headers);
     } catch (error) {
       emit({ type: 'sys_crash', level: 'CRITICAL', description: 'a guard failed; request denied', ...eventBase(context), details: { error } });
       return decide(context, headers, { status: 500, code: 'internal_error' });

@@ -112,15 +112,21 @@ const HIDDEN_PEER: IpAddress = { version: 4, bytes: new Uint8Array(4) };
  * Socket peers repeat (keep-alive, a proxy in front): remember the last few parsed addresses rather
  * than parse the same text on every request. Bounded; cleared when full.
  */
-function createPeerCache(limit = 1024): { parse(text: string): IpAddress | undefined } {
-  const cache = new Map<string, IpAddress | undefined>();
+interface Peer {
+  readonly ip: IpAddress;
+  readonly text: string;
+}
+
+function createPeerCache(limit = 1024): { parse(text: string): Peer | undefined } {
+  const cache = new Map<string, Peer | undefined>();
   return {
     parse(text) {
       if (cache.has(text)) return cache.get(text);
       if (cache.size >= limit) cache.clear();
       const ip = parseIp(text);
-      cache.set(text, ip);
-      return ip;
+      const peer = ip && { ip, text: formatIp(ip) };
+      cache.set(text, peer);
+      return peer;
     },
   };
 }
@@ -152,9 +158,10 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
 
   return function resolveClient({ remoteAddress, secure = false, headers, host }) {
     const direct: ResolvedClient = { ip: undefined, secure, host, malformedForwarding: false };
-    const peer = remoteAddress === undefined ? (hopCount ? HIDDEN_PEER : undefined) : peers.parse(remoteAddress);
+    const known = remoteAddress === undefined ? undefined : peers.parse(remoteAddress);
+    const peer = known?.ip ?? (remoteAddress === undefined && hopCount ? HIDDEN_PEER : undefined);
     if (!peer) return direct;
-    direct.ip = show(peer);
+    direct.ip = known?.text;
     if (!trusted(peer, 0)) return direct;
 
     if (proxyHeader === 'x-real-ip') {

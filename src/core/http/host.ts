@@ -30,7 +30,7 @@ function isPort(text: string): boolean {
   return Number(text) <= 65535;
 }
 
-export function isValidHost(host: string): boolean {
+function checkHost(host: string): boolean {
   if (host.length === 0 || host.length > MAX_HOST_LENGTH) return false;
   let name = host;
   if (host.startsWith('[')) {
@@ -52,4 +52,17 @@ export function isValidHost(host: string): boolean {
   // 127.0.0.1): accept only the plain dotted quad, so every component reads the host the same way.
   const lastLabel = name.slice(name.lastIndexOf('.') + 1);
   return !/^\d+$/.test(lastLabel) || parseIp(name)?.version === 4;
+}
+
+/** A server sees a handful of distinct hosts: remember verdicts (bounded; cleared when full) instead of re-checking per request. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 512;
+
+export function isValidHost(host: string): boolean {
+  const known = verdicts.get(host);
+  if (known !== undefined) return known;
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  const valid = checkHost(host);
+  verdicts.set(host, valid);
+  return valid;
 }
