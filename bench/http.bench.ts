@@ -109,7 +109,7 @@ async function load(url: string, seconds: number, connections: number): Promise<
 }
 
 export async function runHttpBench(options: HttpBenchOptions = {}): Promise<BenchResult> {
-  const { rounds = Number(process.env.BENCH_ROUNDS ?? 5), duration = Number(process.env.BENCH_SECONDS ?? 4), warmup = 2, connections = 10 } = options;
+  const { rounds = Number(process.env.BENCH_ROUNDS ?? 12), duration = Number(process.env.BENCH_SECONDS ?? 1.5), warmup = 2, connections = 10 } = options;
   const started = performance.now();
   const pinned = LAST_CORE > 0 && pin(process.pid, LAST_CORE === 1 ? '0' : `0-${LAST_CORE - 1}`);
   const running = new Map<string, Running>();
