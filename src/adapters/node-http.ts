@@ -102,33 +102,37 @@ export function fromNodeRequest(req: IncomingMessage, originalUrl: string): Secu
   };
 }
 
-/** Names to strip at `writeHead`, for responses whose framework prototype carries the wrapper. */
-const removals = new WeakMap<ServerResponse, readonly string[]>();
-const wrappedPrototypes = new WeakSet<object>();
+/** Per framework prototype (one per Express app): the names every bulwark mounted on that app strips. */
+const strippedByPrototype = new WeakMap<object, Set<string>>();
 
-function writeHeadStripping(original: ServerResponse['writeHead'], namesOf: (res: ServerResponse) => readonly string[] | undefined): ServerResponse['writeHead'] {
+function writeHeadStripping(original: ServerResponse['writeHead'], names: Iterable<string>): ServerResponse['writeHead'] {
   return function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    for (const name of namesOf(this) ?? []) this.removeHeader(name);
+    for (const name of names) this.removeHeader(name);
     return original.apply(this, args);
   } as ServerResponse['writeHead'];
 }
 
 /**
  * Strips headers such as `X-Powered-By` even when the application sets them after the middleware ran.
- * Express gives each response its own prototype (`app.response`); adding a property to such an object
- * is slow (bench/http.bench.ts), so there the prototype is wrapped once and the names kept aside.
- * Any other response (Koa's plain `ServerResponse`) gets its own wrapper: Node's shared prototype is never patched.
+ * Express gives each response its own prototype (`app.response`). Adding a property to such an object,
+ * or keeping per-response state in a WeakMap, costs more than all the headers (bench/http.bench.ts), so
+ * there the prototype is wrapped once and strips, on every response of that app, the names of every
+ * bulwark mounted on it. Any other response (Koa's plain `ServerResponse`) gets its own wrapper:
+ * Node's shared prototype is never patched.
  */
 function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
   const prototype = Object.getPrototypeOf(res) as ServerResponse;
   if (prototype === ServerResponse.prototype || !Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype)) {
-    res.writeHead = writeHeadStripping(res.writeHead, () => names);
+    res.writeHead = writeHeadStripping(res.writeHead, names);
     return;
   }
-  removals.set(res, names);
-  if (wrappedPrototypes.has(prototype)) return;
-  wrappedPrototypes.add(prototype);
-  prototype.writeHead = writeHeadStripping(prototype.writeHead, (response) => removals.get(response));
+  let stripped = strippedByPrototype.get(prototype);
+  if (stripped === undefined) {
+    stripped = new Set();
+    strippedByPrototype.set(prototype, stripped);
+    prototype.writeHead = writeHeadStripping(prototype.writeHead, stripped);
+  }
+  for (const name of names) if (!stripped.has(name)) stripped.add(name);
 }
 
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {
