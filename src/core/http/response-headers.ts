@@ -27,13 +27,13 @@ export class ResponseHeaders implements Headers {
   #base: ReadonlyMap<string, string> | undefined;
   readonly #cookies: string[] = [];
 
-  /** Trusted fast path for values computed and validated at construction (lower-case names). */
+  /** @internal Trusted fast path for values computed and validated at construction (lower-case names); not validated. */
   setTrusted(name: string, value: string): void {
     this.#own(name).set(name, value);
   }
 
   /**
-   * Trusted fast path for a whole set of such values, shared by reference: the map must never change
+   * @internal Trusted fast path for a whole set of such values, shared by reference: the map must never change
    * afterwards and must not hold `set-cookie`. Overwrites, like `setTrusted` for each entry.
    */
   setTrustedBase(base: ReadonlyMap<string, string>): void {
@@ -118,7 +118,7 @@ export class ResponseHeaders implements Headers {
     return this.entries();
   }
 
-  /** Unsorted single pass for adapters: each name once, `set-cookie` as a list. `Map#forEach` allocates no entry arrays. */
+  /** @internal Unsorted single pass for adapters: each name once, `set-cookie` as a list. `Map#forEach` allocates no entry arrays. */
   forEachRaw(callback: (name: string, value: string | string[]) => void): void {
     this.#base?.forEach((value, key) => callback(key, value));
     this.#values.forEach((value, key) => callback(key, value));
