@@ -132,7 +132,7 @@ function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
     strippedByPrototype.set(prototype, stripped);
     prototype.writeHead = writeHeadStripping(prototype.writeHead, stripped);
   }
-  for (const name of names) if (!stripped.has(name)) stripped.add(name);
+  for (const name of names) stripped.add(name);
 }
 
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {

@@ -102,13 +102,13 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     // Denials carry the security headers too.
     if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
 
-    const hostHeader = request.headers.get('host');
-    const problem =
-      target === undefined ? 'unparseable request URL or malformed host' : hostHeader !== null && !isValidHost(hostHeader) ? 'malformed Host header' : undefined;
-    if (problem !== undefined || target === undefined) {
-      emit({ type: 'input_validation_fail', level: 'WARN', description: problem ?? '', ...eventBase(context) });
+    const badRequest = (description: string): Decision => {
+      emit({ type: 'input_validation_fail', level: 'WARN', description, ...eventBase(context) });
       return decide(context, headers, { status: 400, code: 'bad_request' });
-    }
+    };
+    if (target === undefined) return badRequest('unparseable request URL or malformed host');
+    const hostHeader = request.headers.get('host');
+    if (hostHeader !== null && !isValidHost(hostHeader)) return badRequest('malformed Host header');
     if (client.malformedForwarding) {
       emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
     }

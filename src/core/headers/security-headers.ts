@@ -102,7 +102,6 @@ export function createSecurityHeaders(options: HeadersOptions = {}): SecurityHea
     ...(hsts ? [] : ['Strict-Transport-Security is off']),
     ...(options.xFrameOptions === false && !csp.length ? ['framing protection is off'] : []),
   ];
-  const usesNonce = csp.some((t) => t.usesNonce);
   const perRequest = csp.filter((t) => t.usesNonce);
   // Everything without a nonce is the same on every response: two shared maps, by TLS or not.
   const fixed = [...always, ...csp.filter((t) => !t.usesNonce).map((t) => ({ name: t.name, value: t.render('') }))];
@@ -112,7 +111,7 @@ export function createSecurityHeaders(options: HeadersOptions = {}): SecurityHea
   return {
     apply(target, secure) {
       target.setTrustedBase(secure ? secureBase : plainBase);
-      if (!usesNonce) return undefined;
+      if (perRequest.length === 0) return undefined;
       const nonce = createNonce();
       for (const policy of perRequest) target.setTrusted(policy.name, policy.render(nonce));
       return nonce;
