@@ -6,7 +6,14 @@
  * Messages never contain secrets, tokens, passwords or cookies.
  */
 
-export type BulwarkErrorCode = 'ERR_BULWARK' | 'ERR_BULWARK_CONFIGURATION' | 'ERR_BULWARK_INVALID_INPUT';
+export type BulwarkErrorCode =
+  | 'ERR_BULWARK'
+  | 'ERR_BULWARK_CONFIGURATION'
+  | 'ERR_BULWARK_INVALID_INPUT'
+  | 'ERR_BULWARK_LIMIT_EXCEEDED'
+  | 'ERR_BULWARK_TIME_BUDGET_EXCEEDED'
+  | 'ERR_BULWARK_URL_BLOCKED'
+  | 'ERR_BULWARK_DECRYPTION_FAILED';
 
 export class BulwarkError extends Error {
   static code: BulwarkErrorCode = 'ERR_BULWARK';
@@ -28,4 +35,39 @@ export class ConfigurationError extends BulwarkError {
 export class InvalidInputError extends BulwarkError {
   static override code = 'ERR_BULWARK_INVALID_INPUT' as const;
   override readonly code = 'ERR_BULWARK_INVALID_INPUT' as const;
+}
+
+/** A size, depth or count limit was passed. `limit` names which one (for example `maxDepth`). */
+export class LimitExceededError extends BulwarkError {
+  static override code = 'ERR_BULWARK_LIMIT_EXCEEDED' as const;
+  override readonly code = 'ERR_BULWARK_LIMIT_EXCEEDED' as const;
+
+  constructor(
+    message: string,
+    readonly limit: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Work was stopped because it ran longer than its configured time budget. */
+export class TimeBudgetExceededError extends BulwarkError {
+  static override code = 'ERR_BULWARK_TIME_BUDGET_EXCEEDED' as const;
+  override readonly code = 'ERR_BULWARK_TIME_BUDGET_EXCEEDED' as const;
+}
+
+/** A URL was refused as an SSRF risk: a forbidden scheme, or a host that is or resolves to an internal address. */
+export class BlockedUrlError extends BulwarkError {
+  static override code = 'ERR_BULWARK_URL_BLOCKED' as const;
+  override readonly code = 'ERR_BULWARK_URL_BLOCKED' as const;
+}
+
+/**
+ * A Fernet token did not decrypt: bad format, wrong key, tampered, or expired. One class and one
+ * message for all of them, so the error cannot serve as an oracle. Named as in Python's `cryptography`.
+ */
+export class InvalidToken extends BulwarkError {
+  static override code = 'ERR_BULWARK_DECRYPTION_FAILED' as const;
+  override readonly code = 'ERR_BULWARK_DECRYPTION_FAILED' as const;
 }

@@ -8,7 +8,7 @@ export { parseForwarded, type ForwardedElement } from './http/forwarded.js';
 export { parseCookies, serializeCookie, type CookieOptions } from './http/cookies.js';
 export type { HttpsRedirectOptions } from './http/https-redirect.js';
 export * from './headers/index.js';
-export { BulwarkError, ConfigurationError, InvalidInputError, type BulwarkErrorCode } from './errors.js';
+export { BulwarkError, ConfigurationError, InvalidInputError, LimitExceededError, TimeBudgetExceededError, BlockedUrlError, InvalidToken, type BulwarkErrorCode } from './errors.js';
 export { redact, REDACTED } from './events/redact.js';
 export type { SecurityEvent, SecurityEventType, SecurityEventLevel, PinoLikeLogger } from './events/types.js';
 export type { EventSinks } from './events/emitter.js';
