@@ -18,6 +18,7 @@ import { protect as expressProtect } from '../src/adapters/express.js';
 import { writeDecisionHeaders } from '../src/adapters/node-http.js';
 import { createBulwark } from '../src/core/bulwark.js';
 import { createNonce } from '../src/core/headers/nonce.js';
+import { randomUuid } from '../src/core/random/uuid.js';
 import { createSecurityHeaders } from '../src/core/headers/security-headers.js';
 import { ResponseHeaders } from '../src/core/http/response-headers.js';
 import type { Decision, RequestContext } from '../src/core/http/types.js';
@@ -93,6 +94,11 @@ const NONCE_CASES: Case[] = [
   { id: 'nonce.randomBytes', label: "crypto.randomBytes(16).toString('base64')", work: () => randomBytes(16).toString('base64'), needsResponse: false },
 ];
 
+const REQUEST_ID_CASES: Case[] = [
+  { id: 'uuid.bulwark', label: 'randomUuid() (pooled getRandomValues)', work: () => randomUuid(), needsResponse: false },
+  { id: 'uuid.platform', label: 'crypto.randomUUID()', work: () => crypto.randomUUID(), needsResponse: false },
+];
+
 /** Fails loudly if a case does not do the work it claims, so the bench cannot measure a no-op. */
 async function check(): Promise<void> {
   const expectHeaders = async (work: Work, names: string[]): Promise<void> => {
@@ -107,6 +113,10 @@ async function check(): Promise<void> {
   for (const item of NONCE_CASES) {
     const nonce = item.work(freshResponse());
     if (typeof nonce !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(nonce)) throw new Error(`bench setup: bad nonce from ${item.id}`);
+  }
+  for (const item of REQUEST_ID_CASES) {
+    const id = item.work(freshResponse());
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) throw new Error(`bench setup: bad id from ${item.id}`);
   }
 }
 
@@ -150,6 +160,7 @@ export async function runHeadersBench(): Promise<BenchResult> {
     ...(await measureGroup(HEADER_CASES, 9)),
     ...(await measureGroup(MIDDLEWARE_CASES, 3)),
     ...(await measureGroup(NONCE_CASES, 3)),
+    ...(await measureGroup(REQUEST_ID_CASES, 3)),
   ];
   return {
     name: 'headers',
@@ -162,6 +173,7 @@ export async function runHeadersBench(): Promise<BenchResult> {
       ratioOf(rows, 'headers', 'ratio bulwark/helmet, header work', 'bulwark.headers', 'helmet.headers', 1.0),
       ratioOf(rows, 'middleware', 'ratio bulwark/helmet, whole middleware (informational)', 'bulwark.middleware', 'helmet.middleware'),
       ratioOf(rows, 'nonce', 'ratio createNonce/randomBytes', 'nonce.bulwark', 'nonce.randomBytes'),
+      ratioOf(rows, 'uuid', 'ratio randomUuid/crypto.randomUUID', 'uuid.bulwark', 'uuid.platform'),
     ],
     durationMs: performance.now() - started,
   };

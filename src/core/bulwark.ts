@@ -55,6 +55,9 @@ const OPTION_NAMES = [
 /** The context as the pipeline fills it in; applications get it read-only. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** Shared by every request where no guard failed open; a guard that does replaces it with its own list. */
+const NONE_FAILED_OPEN: readonly string[] = Object.freeze([]);
+
 const MESSAGES: Record<DenyCode, string> = {
   bad_request: 'Bad request',
   https_required: 'HTTPS required',
@@ -89,6 +92,11 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     return { allowed: false, status: denial.status, code: denial.code, message: MESSAGES[denial.code], headers, removeHeaders, context };
   }
 
+  function badRequest(context: RequestContext, headers: ResponseHeaders, description: string): Decision {
+    emit({ type: 'input_validation_fail', level: 'WARN', description, ...eventBase(context) });
+    return decide(context, headers, { status: 400, code: 'bad_request' });
+  }
+
   function run(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders): Decision {
     const client = resolveClient({
       remoteAddress: request.remoteAddress,
@@ -102,13 +110,9 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     // Denials carry the security headers too.
     if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
 
-    const badRequest = (description: string): Decision => {
-      emit({ type: 'input_validation_fail', level: 'WARN', description, ...eventBase(context) });
-      return decide(context, headers, { status: 400, code: 'bad_request' });
-    };
-    if (target === undefined) return badRequest('unparseable request URL or malformed host');
+    if (target === undefined) return badRequest(context, headers, 'unparseable request URL or malformed host');
     const hostHeader = request.headers.get('host');
-    if (hostHeader !== null && !isValidHost(hostHeader)) return badRequest('malformed Host header');
+    if (hostHeader !== null && !isValidHost(hostHeader)) return badRequest(context, headers, 'malformed Host header');
     if (client.malformedForwarding) {
       emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
     }
@@ -132,7 +136,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       secure: request.secure === true,
       host: target?.host ?? '',
       nonce: undefined,
-      failedOpen: [],
+      failedOpen: NONE_FAILED_OPEN,
       startedAt: performance.now(),
       method: request.method,
       path: target?.path ?? '/',

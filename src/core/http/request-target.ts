@@ -15,9 +15,9 @@ export interface RequestTarget {
   readonly search: string;
 }
 
-function endOf(text: string, from: number, stops: string): number {
-  for (let i = from; i < text.length; i++) if (stops.includes(text[i]!)) return i;
-  return text.length;
+/** `found` (an `indexOf` result) when the character was found before `end`, else `end`. */
+function before(end: number, found: number): number {
+  return found !== -1 && found < end ? found : end;
 }
 
 /** Undefined when the URL is not absolute http(s) or its host is malformed. */
@@ -26,15 +26,16 @@ export function splitRequestTarget(url: string): RequestTarget | undefined {
   const scheme = url.slice(0, schemeEnd).toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') return undefined;
   const hostStart = schemeEnd + 3;
-  const hostEnd = endOf(url, hostStart, '/?#');
+  // Native scans, not a per-character loop: this runs on every request.
+  const fragment = before(url.length, url.indexOf('#', hostStart));
+  const query = before(fragment, url.indexOf('?', hostStart));
+  const hostEnd = before(query, url.indexOf('/', hostStart));
   const host = url.slice(hostStart, hostEnd);
   if (!isValidHost(host)) return undefined;
-  const pathEnd = endOf(url, hostEnd, '?#');
-  const searchEnd = endOf(url, pathEnd, '#');
   const defaultPort = scheme === 'http' ? ':80' : ':443';
   return {
     host: (host.endsWith(defaultPort) ? host.slice(0, -defaultPort.length) : host).toLowerCase(),
-    path: pathEnd > hostEnd ? url.slice(hostEnd, pathEnd) : '/',
-    search: url.slice(pathEnd, searchEnd),
+    path: query > hostEnd ? url.slice(hostEnd, query) : '/',
+    search: url.slice(query, fragment),
   };
 }
