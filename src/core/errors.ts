@@ -13,7 +13,8 @@ export type BulwarkErrorCode =
   | 'ERR_BULWARK_LIMIT_EXCEEDED'
   | 'ERR_BULWARK_TIME_BUDGET_EXCEEDED'
   | 'ERR_BULWARK_URL_BLOCKED'
-  | 'ERR_BULWARK_DECRYPTION_FAILED';
+  | 'ERR_BULWARK_DECRYPTION_FAILED'
+  | 'ERR_BULWARK_STORE_UNAVAILABLE';
 
 export class BulwarkError extends Error {
   static code: BulwarkErrorCode = 'ERR_BULWARK';
