@@ -61,7 +61,7 @@ const context = {} as RequestContext;
 function bulwarkHeaders(res: ServerResponse): void {
   const headers = new ResponseHeaders();
   securityHeaders.apply(headers, true);
-  const decision: Decision = { allowed: true, headers, removeHeaders: securityHeaders.removeHeaders, context };
+  const decision: Decision = { allowed: true, headers, removeHeaders: securityHeaders.removeHeaders, bodyLimit: undefined, context };
   writeDecisionHeaders(res, decision);
 }
 

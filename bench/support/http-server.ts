@@ -11,7 +11,7 @@ import { protect as expressProtect } from '../../src/adapters/express.js';
 import { protect as fetchProtect, toNodeListener } from '../../src/adapters/fetch.js';
 import { createBulwark } from '../../src/core/bulwark.js';
 
-const SCENARIOS = ['express-helmet', 'express-bulwark', 'node-fetch-bare', 'node-fetch-bulwark'] as const;
+const SCENARIOS = ['express-helmet', 'express-bulwark', 'express-bulwark-defaults', 'node-fetch-bare', 'node-fetch-bulwark'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const BODY = 'hello world';
@@ -32,6 +32,9 @@ function build(scenario: Scenario): Server {
     case 'express-helmet':
       return expressApp(helmet());
     case 'express-bulwark':
+      // Like for like with helmet, a headers-only library: the security headers and the pipeline around them.
+      return expressApp(expressProtect(createBulwark({ limits: false, csrf: false })));
+    case 'express-bulwark-defaults':
       return expressApp(expressProtect(createBulwark()));
     case 'node-fetch-bare':
       return createServer(toNodeListener(fetchHandler));

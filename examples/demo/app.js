@@ -8,6 +8,7 @@ import http from 'node:http';
 import express from 'express';
 import { protect } from '../../dist/adapters/express.js';
 import { createBulwark } from '../../dist/core/index.js';
+import { guardRoutes } from './features/guards.js';
 import { features } from './features/index.js';
 import { html, renderPage } from './layout.js';
 import { createConsoleLogger, createEventFeed } from './log.js';
@@ -38,6 +39,7 @@ export function demoOptions({ logger, onEvent }) {
         // Opt-in cross-origin isolation: fine here, the pages load nothing from other origins.
         crossOriginEmbedderPolicy: 'require-corp',
       },
+      routes: guardRoutes,
     },
     api: { ...shared, headers: { preset: 'api' } },
   };

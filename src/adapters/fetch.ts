@@ -42,8 +42,8 @@ export function protect<Rest extends unknown[] = []>(
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const clientAddress = options.clientAddress ?? (defaultClientAddress as (request: Request, ...rest: Rest) => string | undefined);
   return (request, ...rest) =>
-    runProtected(bulwark, request, fromWebRequest(request, clientAddress(request, ...rest)), (context) =>
-      handler(request, context, ...rest),
+    runProtected(bulwark, request, fromWebRequest(request, clientAddress(request, ...rest)), (limited, context) =>
+      handler(limited, context, ...rest),
     );
 }
 

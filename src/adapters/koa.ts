@@ -7,6 +7,7 @@ import type { Middleware } from 'koa';
 import type { Bulwark } from '../core/index.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
 import { evaluate, tracksCompletion } from '../core/internal.js';
+import { limitNodeBody } from './node-body.js';
 import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
 
 export function protect(bulwark: Bulwark): Middleware {
@@ -22,6 +23,7 @@ export function protect(bulwark: Bulwark): Middleware {
       sendDenied(ctx.req, ctx.res, decision);
       return;
     }
+    if (decision.bodyLimit !== undefined) limitNodeBody(ctx.req, ctx.res, decision.bodyLimit);
     ctx.state.bulwark = decision.context;
     try {
       await next();

@@ -14,7 +14,7 @@
 
 import { NextResponse, type NextRequest } from 'next/server.js';
 import type { Bulwark, RequestContext, SecurityRequest } from '../core/index.js';
-import { deniedResponse, mergeDecisionHeaders, runProtected } from './web.js';
+import { deniedResponse, mergeDecisionHeaders, runProtected, withBody } from './web.js';
 
 export interface NextAdapterOptions {
   /** The client's socket address, where your server knows it (a custom server). Default: unknown. */
@@ -26,6 +26,7 @@ export const CONTEXT_HEADERS = {
   requestId: 'x-bulwark-request-id',
   nonce: 'x-nonce',
   clientIp: 'x-bulwark-client-ip',
+  csrfToken: 'x-bulwark-csrf-token',
 } as const;
 
 /** Next.js takes the nonce for its scripts from these request headers, so a client must not supply them. */
@@ -61,6 +62,7 @@ export function protect(bulwark: Bulwark, options: NextAdapterOptions = {}): (re
     forwarded.set(CONTEXT_HEADERS.requestId, context.requestId);
     if (context.nonce !== undefined) forwarded.set(CONTEXT_HEADERS.nonce, context.nonce);
     if (context.clientIp !== undefined) forwarded.set(CONTEXT_HEADERS.clientIp, context.clientIp);
+    if (context.csrfToken !== undefined) forwarded.set(CONTEXT_HEADERS.csrfToken, context.csrfToken);
     for (const name of CSP_HEADERS) {
       const csp = decision.headers.get(name);
       if (csp !== null) forwarded.set(name, csp);
@@ -73,13 +75,14 @@ export function protect(bulwark: Bulwark, options: NextAdapterOptions = {}): (re
 }
 
 /** What a page or route handler can read back: `readContext(await headers())`. Trust it only on paths the proxy matches. */
-export function readContext(headers: Headers): Pick<RequestContext, 'requestId' | 'nonce' | 'clientIp'> | undefined {
+export function readContext(headers: Headers): Pick<RequestContext, 'requestId' | 'nonce' | 'clientIp' | 'csrfToken'> | undefined {
   const requestId = headers.get(CONTEXT_HEADERS.requestId);
   if (requestId === null) return undefined;
   return {
     requestId,
     nonce: headers.get(CONTEXT_HEADERS.nonce) ?? undefined,
     clientIp: headers.get(CONTEXT_HEADERS.clientIp) ?? undefined,
+    csrfToken: headers.get(CONTEXT_HEADERS.csrfToken) ?? undefined,
   };
 }
 
@@ -89,7 +92,7 @@ export function protectRoute<Rest extends unknown[]>(
   options: NextAdapterOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   return (request, ...rest) =>
-    runProtected(bulwark, request, fromNextRequest(request, options.clientAddress?.(request)), (context) =>
-      handler(request, context, ...rest),
+    runProtected(bulwark, request, withBody(fromNextRequest(request, options.clientAddress?.(request)), request), (limited, context) =>
+      handler(limited, context, ...rest),
     );
 }

@@ -47,12 +47,21 @@ async function writeResponse(response: Response, res: ServerResponse, head: bool
   res.end();
 }
 
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 export function toNodeListener(
   handler: (request: Request, info: NodeRequestInfo) => Response | Promise<Response>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
     const respond = async (): Promise<void> => {
+      if (FORBIDDEN_METHODS.has(req.method ?? '')) {
+        // The Fetch API cannot represent these; bulwark's default method allowlist refuses them too.
+        res.statusCode = 405;
+        res.setHeader('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+        res.end('Method not allowed\n');
+        return;
+      }
       let request: Request;
       try {
         request = toRequest(req, secure);

@@ -8,6 +8,8 @@ import type { TLSSocket } from 'node:tls';
 import { denyBody, type Decision, type DenyDecision, type SecurityRequest } from '../core/index.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
+import { HEADER_STATS, type HeaderStats } from '../core/internal.js';
+import { peekNodeBody } from './node-body.js';
 
 /** Read-only `Headers` view of node's parsed headers, without copying them per request. */
 class NodeRequestHeaders implements Headers {
@@ -34,6 +36,12 @@ class NodeRequestHeaders implements Headers {
 
   getSetCookie(): string[] {
     return [];
+  }
+
+  [HEADER_STATS](): HeaderStats {
+    let bytes = 0;
+    for (const part of this.#rawHeaders) bytes += part.length;
+    return { count: this.#rawHeaders.length / 2, bytes };
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -93,13 +101,20 @@ export function originForm(target: string): string {
 export function fromNodeRequest(req: IncomingMessage, originalUrl: string): SecurityRequest {
   const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
   const host = req.headers.host ?? req.headers[':authority']?.toString() ?? 'localhost';
-  return {
-    method: req.method ?? 'GET',
+  const method = req.method ?? 'GET';
+  const request: SecurityRequest = {
+    method,
     url: `${secure ? 'https' : 'http'}://${host}${originForm(originalUrl)}`,
     headers: new NodeRequestHeaders(req.headers, req.rawHeaders),
     remoteAddress: req.socket.remoteAddress,
     secure,
   };
+  if (method !== 'GET' && method !== 'HEAD') request.body = (maxBytes) => peekedBody(req, maxBytes);
+  return request;
+}
+
+async function* peekedBody(req: IncomingMessage, maxBytes: number): AsyncIterable<Uint8Array> {
+  yield await peekNodeBody(req, maxBytes);
 }
 
 /** Per framework prototype (one per Express app): the names every bulwark mounted on that app strips. */
@@ -135,11 +150,16 @@ function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
   for (const name of names) stripped.add(name);
 }
 
+function mergeHeaderValues(name: string, existing: number | string | string[], added: string | string[]): string | string[] {
+  if (name === 'vary') return `${String(existing)}, ${String(added)}`;
+  return [...(Array.isArray(existing) ? existing : [String(existing)]), ...(Array.isArray(added) ? added : [added])];
+}
+
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {
   (decision.headers as ResponseHeaders).forEachRaw((name, value) => {
-    if (name === 'vary') {
-      const existing = res.getHeader('vary');
-      res.setHeader('vary', existing === undefined ? value : `${String(existing)}, ${String(value)}`);
+    if (name === 'vary' || name === 'set-cookie') {
+      const existing = res.getHeader(name);
+      res.setHeader(name, existing === undefined ? value : mergeHeaderValues(name, existing, value));
     } else {
       res.setHeader(name, value);
     }
@@ -151,6 +171,10 @@ export function writeDecisionHeaders(res: ServerResponse, decision: Decision): v
 export function sendDenied(req: IncomingMessage, res: ServerResponse, decision: DenyDecision): void {
   const { contentType, body } = denyBody(decision, req.headers.accept);
   res.statusCode = decision.status;
+  // An unread body (a refused upload) is not drained: the connection closes after the answer.
+  if (!req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0)) {
+    res.setHeader('connection', 'close');
+  }
   res.setHeader('content-type', contentType);
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(req.method === 'HEAD' ? undefined : body);

@@ -1,6 +1,10 @@
 /** The core barrel: `import { createBulwark } from 'bulwark'`. */
 export { createBulwark, type Bulwark, type BulwarkOptions, type RequestIdOptions } from './bulwark.js';
-export type { SecurityRequest, Decision, AllowDecision, DenyDecision, DenyCode, RequestContext } from './http/types.js';
+export type { RouteOptions } from './routes/route-policies.js';
+export * from './limits/index.js';
+export * from './csrf/index.js';
+export * from './ip-rules/index.js';
+export type { SecurityRequest, Decision, AllowDecision, DenyDecision, DenyCode, RequestContext, BodyLimit } from './http/types.js';
 export { denyBody, type DenyBody } from './http/deny-body.js';
 export { createClientIpResolver, type ClientIpOptions, type ClientIpResolver, type ProxyHeader, type ResolvedClient, type TrustProxy } from './http/client-ip.js';
 export { parseIp, normalizeIp, parseCidr, rangeContains, subnetKey, type IpAddress, type IpRange, type SubnetKeyOptions } from './http/ip.js';
@@ -12,3 +16,8 @@ export { BulwarkError, ConfigurationError, InvalidInputError, LimitExceededError
 export { redact, REDACTED } from './events/redact.js';
 export type { SecurityEvent, SecurityEventType, SecurityEventLevel, PinoLikeLogger } from './events/types.js';
 export type { EventSinks } from './events/emitter.js';
+// The memory store only: the Redis stores (and ioredis) load from `bulwark/store`, so this barrel runs on edge runtimes.
+export { createMemoryStore, type MemorySecurityStore, type MemoryStoreOptions } from './store/memory.js';
+export { storeKey, taggedKey } from './store/key.js';
+export { StoreUnavailableError } from './store/errors.js';
+export type { SecurityStore, StoreKey, TaggedStoreKey } from './store/types.js';

@@ -8,6 +8,15 @@ import type { Decision, SecurityRequest } from './http/types.js';
 
 export const EVALUATE = Symbol('bulwark.evaluate');
 export const TRACKS_COMPLETION = Symbol('bulwark.tracksCompletion');
+/** On a request's `Headers` view: counts the header lines as received, without iterating the view. */
+export const HEADER_STATS = Symbol('bulwark.headerStats');
+
+export interface HeaderStats {
+  /** Header lines as received (repeated names count each time). */
+  count: number;
+  /** Bytes of names and values. */
+  bytes: number;
+}
 
 export interface BulwarkInternals {
   /** Like `protect()`, but synchronous when no guard needed I/O. */

@@ -44,6 +44,25 @@ function get(port: number, target: string, headers: Record<string, string> = {},
   });
 }
 
+/** A POST through the real HTTP stack; `chunked` sends the body without Content-Length. */
+function post(port: number, target: string, headers: Record<string, string>, body: Buffer | string, chunked = false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, path: target, method: 'POST', headers: chunked ? { ...headers, 'transfer-encoding': 'chunked' } : headers, agent: false },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+      },
+    );
+    request.setTimeout(20_000, () => request.destroy(new Error(`POST ${target} timed out`)));
+    // The server may answer and close before the whole body is sent: the answer is what counts.
+    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    request.end(body);
+  });
+}
+
 async function freePort(): Promise<number> {
   const { port, close } = await listen(createServer());
   await close();
@@ -234,6 +253,27 @@ describe('Next.js 16 route handlers: protectRoute', () => {
     });
     expect(reply.headers['x-powered-by']).toBeUndefined();
     expect(JSON.parse(reply.body)).toMatchObject({ ok: true, requestId: reply.headers['x-request-id'] });
+  });
+});
+
+describe('Next.js 16: request limits and CSRF', () => {
+  const json = { 'content-type': 'application/json' };
+
+  it('proxy.ts refuses cross-site and unsigned POSTs with 403, long URLs with 414', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await post(ports.default, '/', { ...form, 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' }, 'a=1')).status).toBe(403);
+    expect((await post(ports.default, '/', form, 'a=1')).status).toBe(403);
+    expect((await get(ports.default, `/?q=${'a'.repeat(3000)}`)).status).toBe(414);
+  });
+
+  it('protectRoute: same-origin JSON is read whole; 2 MB declared or chunked is 413', async () => {
+    const sameOrigin = { ...json, 'sec-fetch-site': 'same-origin' };
+    const small = await post(ports.default, '/api/json', sameOrigin, '{"a":1}');
+    expect(small.status).toBe(200);
+    expect(JSON.parse(small.body)).toEqual({ size: 7 });
+    expect((await post(ports.default, '/api/json', sameOrigin, Buffer.alloc(2 * 1024 * 1024, 0x20))).status).toBe(413);
+    expect((await post(ports.default, '/api/json', sameOrigin, Buffer.alloc(2 * 1024 * 1024, 0x20), true)).status).toBe(413);
+    expect((await post(ports.default, '/api/json', { ...json, 'sec-fetch-site': 'cross-site' }, '{}')).status).toBe(403);
   });
 });
 

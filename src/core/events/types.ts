@@ -14,7 +14,11 @@ export type SecurityEventType =
   /** A request was redirected to HTTPS. */
   | 'sys_https_redirect'
   /** One line per request when `accessLog` is on. */
-  | 'http_access';
+  | 'http_access'
+  /** A state-changing request failed the CSRF checks (cross-site, wrong origin, missing or bad token). */
+  | 'malicious_csrf'
+  /** A request was refused by an IP rule or a ban. */
+  | 'authz_fail';
 
 export type SecurityEventLevel = 'INFO' | 'WARN' | 'CRITICAL';
 

@@ -40,6 +40,8 @@ export interface ClientIpInput {
 export interface ResolvedClient {
   /** Normalized client address, or undefined when the peer address is unknown. */
   ip: string | undefined;
+  /** The same address parsed (for IP rules), or undefined. */
+  address: IpAddress | undefined;
   /** The request reached the edge over TLS (directly, or per a trusted proxy). */
   secure: boolean;
   /** Host the client asked for (`Host`, or the trusted proxy's forwarded host). */
@@ -136,6 +138,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
   const peers = createPeerCache();
   const hopCount = typeof options.trustProxy === 'number' && options.trustProxy > 0;
   const show = (ip: IpAddress): string | undefined => (ip === HIDDEN_PEER ? undefined : formatIp(ip));
+  const visible = (ip: IpAddress): IpAddress | undefined => (ip === HIDDEN_PEER ? undefined : ip);
   const proxyHeader = options.proxyHeader ?? 'x-forwarded-for';
   if (!['x-forwarded-for', 'forwarded', 'x-real-ip'].includes(proxyHeader)) {
     throw new ConfigurationError(
@@ -157,11 +160,12 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
   }
 
   return function resolveClient({ remoteAddress, secure = false, headers, host }) {
-    const direct: ResolvedClient = { ip: undefined, secure, host, malformedForwarding: false };
+    const direct: ResolvedClient = { ip: undefined, address: undefined, secure, host, malformedForwarding: false };
     const known = remoteAddress === undefined ? undefined : peers.parse(remoteAddress);
     const peer = known?.ip ?? (remoteAddress === undefined && hopCount ? HIDDEN_PEER : undefined);
     if (!peer) return direct;
     direct.ip = known?.text;
+    direct.address = known?.ip;
     if (!trusted(peer, 0)) return direct;
 
     if (proxyHeader === 'x-real-ip') {
@@ -169,6 +173,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       const ip = real === null ? undefined : parseIp(real);
       return {
         ip: show(ip ?? peer),
+        address: visible(ip ?? peer),
         secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
         host: pickHost(lastListValue(headers.get('x-forwarded-host')), host),
         malformedForwarding: real !== null && !ip,
@@ -186,6 +191,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
       const element = index === -1 ? undefined : elements[index];
       return {
         ip: show(ip),
+        address: visible(ip),
         secure: isHttpsProto(element?.proto, secure),
         host: pickHost(element?.host, host),
         malformedForwarding: bad,
@@ -197,6 +203,7 @@ export function createClientIpResolver(options: ClientIpOptions = {}): ClientIpR
     const { ip, bad } = entries ? walk(peer, entries) : { ip: peer, bad: true };
     return {
       ip: show(ip),
+      address: visible(ip),
       // Proxies overwrite or append these; the rightmost value is the nearest (trusted) proxy's.
       secure: isHttpsProto(lastListValue(headers.get('x-forwarded-proto')), secure),
       host: pickHost(lastListValue(headers.get('x-forwarded-host')), host),

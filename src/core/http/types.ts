@@ -11,12 +11,31 @@ export interface SecurityRequest {
   remoteAddress?: string | undefined;
   /** Arrived over TLS at this hop. */
   secure?: boolean | undefined;
-  /** Read only by guards that need the body. */
-  body?: () => ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+  /**
+   * Read only by guards that need the body (the CSRF form-field check). Reads at most `maxBytes`;
+   * the adapter keeps the body readable for the application afterwards.
+   */
+  body?: (maxBytes: number) => ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 }
 
 /** Why a request was stopped. Stable strings: safe to switch on and to log. */
-export type DenyCode = 'bad_request' | 'https_required' | 'internal_error';
+export type DenyCode =
+  | 'bad_request'
+  | 'https_required'
+  | 'internal_error'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'ip_forbidden'
+  | 'csrf_failed';
+
+export interface BodyLimit {
+  readonly maxBytes: number;
+  /** Longest wait for the next chunk of the body, in ms. */
+  readonly idleTimeoutMs: number;
+}
 
 /** What the application needs next, on `res.locals.bulwark`, `ctx.state.bulwark`, request headers, or the Fetch handler's second argument. */
 export interface RequestContext {
@@ -30,6 +49,8 @@ export interface RequestContext {
   readonly host: string;
   /** Per-request CSP nonce (base64, 128 bits) when the policy uses one; put it on inline `<script nonce>` and `<style nonce>`. */
   readonly nonce: string | undefined;
+  /** CSRF token for forms (`_csrf` field) and SPAs (`X-CSRF-Token` header); undefined when CSRF protection is off or no cookie binds it yet (see docs/csrf.md). */
+  readonly csrfToken: string | undefined;
   /** Guards that could not decide and let the request through per their failure policy. */
   readonly failedOpen: readonly string[];
   /** `performance.now()` when protection began; the access log measures from here. */
@@ -46,6 +67,8 @@ export interface AllowDecision {
   readonly headers: Headers;
   /** Response headers to remove before they are sent (e.g. `X-Powered-By`). */
   readonly removeHeaders: readonly string[];
+  /** Limits for the request body: adapters count streamed bytes (413 past `maxBytes`) and time out a stalled body (408). */
+  readonly bodyLimit: BodyLimit | undefined;
   readonly context: RequestContext;
 }
 
@@ -57,6 +80,7 @@ export interface DenyDecision {
   readonly message: string;
   readonly headers: Headers;
   readonly removeHeaders: readonly string[];
+  readonly bodyLimit?: undefined;
   readonly context: RequestContext;
 }
 

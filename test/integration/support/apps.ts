@@ -9,6 +9,7 @@
  *   /powered   sets X-Powered-By and Server itself, after the middleware ran
  *   /api/data  JSON
  *   /created   201
+ *   /echo      reads the whole request body and answers its size in bytes (JSON)
  *   anything else: 404 from the application
  */
 
@@ -79,9 +80,27 @@ function appResponse(path: string, context: RequestContext | undefined): AppResp
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
+/** Reads a node request body to the end; the size, or the error that stopped it. */
+function bodySize(req: http.IncomingMessage): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => (size += chunk.length));
+    req.on('end', () => resolve(size));
+    req.on('error', reject);
+  });
+}
+
+function echo(size: number): AppResponse {
+  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ size }) };
+}
+
 function expressApp(bulwark: ReturnType<typeof createBulwark>, count: () => void): Listener {
   const app = express();
   app.use(protectExpress(bulwark));
+  app.post('/echo', (req, res, next) => {
+    count();
+    bodySize(req).then((size) => res.json({ size }), next);
+  });
   app.use((req, res) => {
     count();
     const out = appResponse(req.path, res.locals.bulwark as RequestContext | undefined);
@@ -93,8 +112,14 @@ function expressApp(bulwark: ReturnType<typeof createBulwark>, count: () => void
 function koaApp(bulwark: ReturnType<typeof createBulwark>, count: () => void): Listener {
   const app = new Koa();
   app.use(protectKoa(bulwark));
-  app.use((ctx) => {
+  app.use(async (ctx) => {
     count();
+    if (ctx.path === '/echo') {
+      const out = echo(await bodySize(ctx.req));
+      ctx.set(out.headers);
+      ctx.body = out.body;
+      return;
+    }
     const out = appResponse(ctx.path, ctx.state.bulwark as RequestContext | undefined);
     ctx.status = out.status;
     ctx.set(out.headers);
@@ -105,9 +130,10 @@ function koaApp(bulwark: ReturnType<typeof createBulwark>, count: () => void): L
 
 function fetchApp(bulwark: ReturnType<typeof createBulwark>, count: () => void): Listener {
   return toNodeListener(
-    protectFetch(bulwark, (request, context) => {
+    protectFetch(bulwark, async (request, context) => {
       count();
-      const out = appResponse(new URL(request.url).pathname, context);
+      const path = new URL(request.url).pathname;
+      const out = path === '/echo' ? echo((await request.arrayBuffer()).byteLength) : appResponse(path, context);
       return new Response(out.body, { status: out.status, headers: out.headers });
     }),
   );

@@ -14,6 +14,8 @@ export interface RequestInit {
   headers?: Record<string, string>;
   /** CA (or self-signed certificate) to trust for https URLs. */
   ca?: string;
+  /** Request body; sent with Content-Length unless a `transfer-encoding` header is given. */
+  body?: string | Buffer;
 }
 
 export function request(url: string, init: RequestInit = {}): Promise<SimpleResponse> {
@@ -33,7 +35,7 @@ export function request(url: string, init: RequestInit = {}): Promise<SimpleResp
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(init.body);
   });
 }
 

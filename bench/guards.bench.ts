@@ -1,0 +1,76 @@
+/**
+ * The cost of the request guards: `protect()` on a plain GET with security headers only, against
+ * headers + request limits + IP rules + CSRF (the defaults, plus a deny list and an admin route).
+ * Target (issue 3): at least 80% of the headers-only ops/s on a GET as the Express and Koa adapters
+ * hand it over. Also a POST that passes CSRF by Sec-Fetch-Site, and a GET with Web `Headers` (Fetch).
+ */
+
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { fromNodeRequest } from '../src/adapters/node-http.js';
+import { createBulwark, type SecurityRequest } from '../src/core/index.js';
+import { measureInterleaved, type MicroCase } from './support/measure.js';
+import { printResult, ratioOf, type BenchResult } from './support/report.js';
+
+const browserHeaders = {
+  host: 'app.example',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'accept-language': 'en-US,en;q=0.9',
+  'sec-fetch-site': 'same-origin',
+  'sec-fetch-mode': 'cors',
+};
+
+/** A request as the Express and Koa adapters hand it over (node's parsed headers behind a lazy view). */
+function nodeRequest(method: string, extra: Record<string, string> = {}): SecurityRequest {
+  const socket = new Socket();
+  Object.defineProperty(socket, 'remoteAddress', { value: '198.51.100.7' });
+  const req = new IncomingMessage(socket);
+  req.method = method;
+  req.headers = { ...browserHeaders, ...extra };
+  req.rawHeaders = Object.entries(req.headers).flat() as string[];
+  return fromNodeRequest(req, '/items?page=2');
+}
+
+const nodeGet = nodeRequest('GET');
+const nodePost = nodeRequest('POST', { 'content-type': 'application/json', 'content-length': '120' });
+/** The same request as the Fetch adapter hands it over (Web `Headers`). */
+const webGet: SecurityRequest = { method: 'GET', url: 'https://app.example/items?page=2', headers: new Headers(browserHeaders), remoteAddress: '198.51.100.7', secure: true };
+
+const headersOnly = createBulwark({ limits: false, csrf: false });
+const allGuards = createBulwark({ ipRules: { deny: ['203.0.113.0/24', '2001:db8:bad::/48'] }, routes: [{ path: '/admin/**', ipRules: { allow: ['10.0.0.0/8'] } }] });
+
+const CASES: MicroCase[] = [
+  { id: 'get.headers', label: 'protect(GET), headers only', run: () => headersOnly.protect(nodeGet) },
+  { id: 'get.guards', label: 'protect(GET), headers + limits + IP rules + CSRF', run: () => allGuards.protect(nodeGet) },
+  { id: 'post.headers', label: 'protect(POST JSON), headers only', run: () => headersOnly.protect(nodePost) },
+  { id: 'post.guards', label: 'protect(POST JSON), headers + limits + IP rules + CSRF', run: () => allGuards.protect(nodePost) },
+  { id: 'web.headers', label: 'protect(GET, Web Headers), headers only', run: () => headersOnly.protect(webGet) },
+  { id: 'web.guards', label: 'protect(GET, Web Headers), headers + limits + IP rules + CSRF', run: () => allGuards.protect(webGet) },
+];
+
+async function check(): Promise<void> {
+  for (const request of [nodeGet, nodePost, webGet]) {
+    const decision = await allGuards.protect(request);
+    if (!decision.allowed) throw new Error(`bench setup: ${request.method} denied (${decision.code})`);
+  }
+}
+
+export async function runGuardsBench(): Promise<BenchResult> {
+  const started = performance.now();
+  await check();
+  const rows = await measureInterleaved(CASES, 5);
+  return {
+    name: 'guards',
+    method: 'mitata timed by process CPU time, one process; cases interleaved, 5 rounds, median of per-round mean ops/s.',
+    rows,
+    ratios: [
+      ratioOf(rows, 'get', 'ratio all guards / headers only, GET', 'get.guards', 'get.headers', 0.8),
+      ratioOf(rows, 'post', 'ratio all guards / headers only, POST (informational)', 'post.guards', 'post.headers'),
+      ratioOf(rows, 'web', 'ratio all guards / headers only, GET with Web Headers (informational)', 'web.guards', 'web.headers'),
+    ],
+    durationMs: performance.now() - started,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) printResult(await runGuardsBench());

@@ -1,0 +1,37 @@
+/**
+ * Interleaved micro-measurements timed by this process's CPU time (mitata), so other processes on a
+ * busy machine cost a bench little more than cache pressure. Cases of one group run A B A B ...,
+ * alternating the order each round, and the median round is reported.
+ */
+
+import { measure } from 'mitata';
+import { median, type BenchRow } from './report.js';
+
+export interface MicroCase {
+  id: string;
+  label: string;
+  /** One operation; may return a promise, which is awaited. */
+  run: () => unknown;
+}
+
+export function cpuNow(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) * 1000;
+}
+
+async function opsPerSecond(run: () => unknown): Promise<number> {
+  const stats = run() instanceof Promise ? await measure(async () => await run(), { now: cpuNow }) : await measure(run, { now: cpuNow });
+  return 1e9 / stats.avg;
+}
+
+export async function measureInterleaved(cases: readonly MicroCase[], rounds: number): Promise<BenchRow[]> {
+  const samples = new Map<string, number[]>(cases.map((item) => [item.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    const ordered = round % 2 === 0 ? cases : [...cases].reverse();
+    for (const item of ordered) samples.get(item.id)!.push(await opsPerSecond(item.run));
+  }
+  return cases.map((item) => {
+    const values = samples.get(item.id)!;
+    return { id: item.id, label: item.label, value: median(values), unit: 'ops/s', rounds: values };
+  });
+}

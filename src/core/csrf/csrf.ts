@@ -1,0 +1,171 @@
+/**
+ * CSRF protection for state-changing requests, in the order browsers make possible:
+ *
+ *   1. `Sec-Fetch-Site` (all current browsers): same-origin and none pass, same-site only when
+ *      allowed, cross-site only from a trusted origin.
+ *   2. Without it, `Origin` (then `Referer` on HTTPS) must be this site's origin or a trusted one.
+ *   3. Without either, a signed token from the `X-CSRF-Token` header or the `_csrf` form field,
+ *      bound to the session id or to a random id in a `__Host-` cookie.
+ *
+ * Safe methods (GET, HEAD, OPTIONS) change nothing and are not checked; they get the token and, on
+ * page loads, the cookie that binds it.
+ */
+
+import { checkBoolean, checkKeys, fail } from '../config/check-options.js';
+import { parseCookies, serializeCookie } from '../http/cookies.js';
+import type { SecurityRequest } from '../http/types.js';
+import { createCsrfTokens, randomBindingId } from './tokens.js';
+
+export interface CsrfOptions {
+  /** Origins allowed to post cross-site, for example `['https://app.example.com']`. */
+  trustedOrigins?: readonly string[];
+  /** Let same-site (other subdomain) requests through. Default false: a subdomain takeover would otherwise be enough. */
+  allowSameSite?: boolean;
+  /**
+   * HMAC secrets for tokens, at least 32 bytes each; the first signs, all verify (rotation).
+   * Default: one random secret per process, so tokens do not survive a restart or cross processes.
+   */
+  secrets?: readonly (string | Uint8Array)[];
+  /** Binds tokens to your session instead of the CSRF cookie. */
+  sessionId?: (request: SecurityRequest) => string | undefined;
+  /**
+   * Let requests through that carry an `Authorization` header and no cookies (API clients): a browser
+   * cannot add that header cross-site without CORS. Default false: see docs/csrf.md for the risk.
+   */
+  exemptAuthorizationHeader?: boolean;
+}
+
+export type CsrfVerdict = { allowed: true } | { allowed: false; reason: string };
+
+export interface CsrfCheckInput {
+  request: SecurityRequest;
+  /** This site's origin as the client addressed it, e.g. `https://example.com`. */
+  ownOrigin: string;
+  secure: boolean;
+  /** The token from the `_csrf` form field, when the adapter could read one. */
+  formToken?: string | undefined;
+}
+
+export interface Csrf {
+  check(input: CsrfCheckInput): CsrfVerdict;
+  /** The token for templates, and the cookie to set when the binding is new. */
+  token(request: SecurityRequest, isPageLoad: boolean): { token: string | undefined; setCookie: string | undefined };
+  /** True when the only remaining proof is the `_csrf` field of a form body, which the adapter must read. */
+  wantsFormToken(request: SecurityRequest, secure: boolean): boolean;
+}
+
+export const CSRF_COOKIE = '__Host-bulwark-csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_FIELD = '_csrf';
+export const CSRF_VARY = 'Sec-Fetch-Site, Origin';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BINDING_ID = /^[A-Za-z0-9_-]{22}$/;
+
+function normalizeOrigin(path: string, origin: unknown): string {
+  const text = typeof origin === 'string' ? origin.replace(/\/$/, '').toLowerCase() : '';
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text) {
+    fail(path, `expected an origin such as "https://app.example.com" (scheme, host, optional port; no path), got ${JSON.stringify(origin)}`);
+  }
+  return url.origin;
+}
+
+function originOf(referer: string): string | undefined {
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method);
+}
+
+export function createCsrf(options: CsrfOptions = {}, path = 'csrf'): Csrf {
+  checkKeys(path, options, ['trustedOrigins', 'allowSameSite', 'secrets', 'sessionId', 'exemptAuthorizationHeader']);
+  const trustedList = options.trustedOrigins ?? [];
+  if (!Array.isArray(trustedList)) fail(`${path}.trustedOrigins`, 'expected a list of origins');
+  const trusted = new Set(trustedList.map((origin, i) => normalizeOrigin(`${path}.trustedOrigins[${i}]`, origin)));
+  const allowSameSite = checkBoolean(`${path}.allowSameSite`, options.allowSameSite) ?? false;
+  const exemptAuthorization = checkBoolean(`${path}.exemptAuthorizationHeader`, options.exemptAuthorizationHeader) ?? false;
+  if (options.sessionId !== undefined && typeof options.sessionId !== 'function') fail(`${path}.sessionId`, 'expected a function (request) => string | undefined');
+  if (options.secrets !== undefined && !Array.isArray(options.secrets)) fail(`${path}.secrets`, 'expected a list of secrets (first signs, all verify)');
+  const tokens = createCsrfTokens(`${path}.secrets`, options.secrets ?? [crypto.getRandomValues(new Uint8Array(32))]);
+
+  function cookieBinding(request: SecurityRequest): string | undefined {
+    const cookie = request.headers.get('cookie');
+    if (cookie === null || !cookie.includes(CSRF_COOKIE)) return undefined;
+    const value = parseCookies(cookie).get(CSRF_COOKIE);
+    return value !== undefined && BINDING_ID.test(value) ? value : undefined;
+  }
+
+  function binding(request: SecurityRequest): string | undefined {
+    const session = options.sessionId?.(request);
+    return session ? `session:${session}` : cookieBinding(request);
+  }
+
+  function originAllowed(origin: string, ownOrigin: string): boolean {
+    const lower = origin.toLowerCase();
+    return lower === ownOrigin || trusted.has(lower);
+  }
+
+  /** Undefined when no browser signal is present and the token decides. */
+  function browserVerdict(request: SecurityRequest, ownOrigin: string, secure: boolean): CsrfVerdict | undefined {
+    const site = request.headers.get('sec-fetch-site');
+    const origin = request.headers.get('origin');
+    if (site !== null) {
+      if (site === 'same-origin' || site === 'none') return { allowed: true };
+      if (site === 'same-site' && allowSameSite) return { allowed: true };
+      if (origin !== null && trusted.has(origin.toLowerCase())) return { allowed: true };
+      return { allowed: false, reason: `Sec-Fetch-Site: ${site.slice(0, 20)} from an untrusted origin` };
+    }
+    if (origin !== null) {
+      return originAllowed(origin, ownOrigin) ? { allowed: true } : { allowed: false, reason: 'Origin is not this site or a trusted origin' };
+    }
+    const referer = secure ? request.headers.get('referer') : null;
+    if (referer !== null) {
+      const refererOrigin = originOf(referer);
+      return refererOrigin !== undefined && originAllowed(refererOrigin, ownOrigin)
+        ? { allowed: true }
+        : { allowed: false, reason: 'Referer is not this site or a trusted origin' };
+    }
+    return undefined;
+  }
+
+  return {
+    check({ request, ownOrigin, secure, formToken }) {
+      if (isSafeMethod(request.method)) return { allowed: true };
+      if (exemptAuthorization && request.headers.has('authorization') && !request.headers.has('cookie')) return { allowed: true };
+      const verdict = browserVerdict(request, ownOrigin, secure);
+      if (verdict) return verdict;
+      const token = request.headers.get(CSRF_HEADER) ?? formToken;
+      if (token === null || token === undefined) return { allowed: false, reason: 'no Sec-Fetch-Site, Origin or CSRF token' };
+      const bound = binding(request);
+      if (bound === undefined) return { allowed: false, reason: 'CSRF token without its cookie or session' };
+      return tokens.verify(token, bound) ? { allowed: true } : { allowed: false, reason: 'invalid CSRF token' };
+    },
+
+    token(request, isPageLoad) {
+      const bound = binding(request);
+      if (bound !== undefined) return { token: tokens.issue(bound), setCookie: undefined };
+      if (!isPageLoad) return { token: undefined, setCookie: undefined };
+      const id = randomBindingId();
+      const setCookie = serializeCookie(CSRF_COOKIE, id, { secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+      return { token: tokens.issue(id), setCookie };
+    },
+
+    wantsFormToken(request, secure) {
+      if (isSafeMethod(request.method) || request.headers.has(CSRF_HEADER)) return false;
+      if (exemptAuthorization && request.headers.has('authorization') && !request.headers.has('cookie')) return false;
+      if (browserVerdict(request, '', secure) !== undefined) return false;
+      const type = request.headers.get('content-type');
+      return type !== null && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The guards, in order, for one request. Each either lets the request on or ends it with a denial;
+ * headers gathered so far (security headers first) go out with denials too. Everything is
+ * synchronous until a guard needs I/O (a ban lookup, a form body): from there on it is a promise.
+ */
+
+import { CSRF_VARY, isSafeMethod } from '../csrf/csrf.js';
+import { readFormToken } from '../csrf/form-token.js';
+import type { EmitEvent } from '../events/emitter.js';
+import type { SecurityEvent } from '../events/types.js';
+import type { SecurityHeaders } from '../headers/security-headers.js';
+import type { ClientIpResolver } from '../http/client-ip.js';
+import { DENIALS } from '../http/denials.js';
+import { isValidHost } from '../http/host.js';
+import type { HttpsRedirect } from '../http/https-redirect.js';
+import type { RequestTarget } from '../http/request-target.js';
+import type { ResponseHeaders } from '../http/response-headers.js';
+import type { BodyLimit, Decision, DenyCode, RequestContext, SecurityRequest } from '../http/types.js';
+import type { IpAddress } from '../http/ip.js';
+import type { BanList } from '../ip-rules/ip-rules.js';
+import { measureHeaders } from '../limits/header-size.js';
+import type { Policy } from '../routes/route-policies.js';
+
+/** The context as the pipeline fills it in; applications get it read-only. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface GuardParts {
+  emit: EmitEvent;
+  resolveClient: ClientIpResolver;
+  securityHeaders: SecurityHeaders | undefined;
+  httpsRedirect: HttpsRedirect | undefined;
+  policyFor: (method: string, path: string) => Policy;
+  bans: BanList | undefined;
+}
+
+/** One request's state as it passes the guards. */
+interface Passage {
+  request: SecurityRequest;
+  /** The client address parsed, for IP rules. */
+  address: IpAddress | undefined;
+  target: RequestTarget;
+  context: Mutable<RequestContext>;
+  headers: ResponseHeaders;
+  policy: Policy;
+  bodyLimit: BodyLimit | undefined;
+}
+
+/** Without a body limit (limits off), the CSRF form-field check still reads no more than this. */
+const FORM_TOKEN_MAX_BYTES = 1024 * 1024;
+
+function isPageLoad(request: SecurityRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const mode = request.headers.get('sec-fetch-mode');
+  if (mode !== null) return mode === 'navigate';
+  return request.headers.get('accept')?.includes('text/html') === true;
+}
+
+export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans }: GuardParts) {
+  const removeHeaders = securityHeaders?.removeHeaders ?? [];
+
+  function eventBase(context: RequestContext): Pick<SecurityEvent, 'requestId' | 'clientIp' | 'method' | 'path'> {
+    return { requestId: context.requestId, clientIp: context.clientIp, method: context.method, path: context.path };
+  }
+
+  function allow(context: RequestContext, headers: ResponseHeaders, bodyLimit: BodyLimit | undefined): Decision {
+    return { allowed: true, headers, removeHeaders, bodyLimit, context };
+  }
+
+  function deny(context: RequestContext, headers: ResponseHeaders, code: DenyCode, description: string, status?: number): Decision {
+    const denial = DENIALS[code];
+    emit({ type: denial.event, level: denial.level, description, ...eventBase(context) });
+    return { allowed: false, status: status ?? denial.status, code, message: denial.message, headers, removeHeaders, context };
+  }
+
+  function crashed(context: RequestContext, headers: ResponseHeaders, error: unknown): Decision {
+    emit({ type: 'sys_crash', level: 'CRITICAL', description: 'a guard failed; request denied', ...eventBase(context), details: { error } });
+    return { allowed: false, status: 500, code: 'internal_error', message: DENIALS.internal_error.message, headers, removeHeaders, context };
+  }
+
+  function checkCsrf(p: Passage, formToken?: string): Decision {
+    const csrf = p.policy.csrf!;
+    const ownOrigin = `${p.context.secure ? 'https' : 'http'}://${p.context.host}`;
+    const verdict = csrf.check({ request: p.request, ownOrigin, secure: p.context.secure, formToken });
+    if (!verdict.allowed) return deny(p.context, p.headers, 'csrf_failed', verdict.reason);
+    return allow(p.context, p.headers, p.bodyLimit);
+  }
+
+  function csrfGuard(p: Passage): Decision | Promise<Decision> {
+    const csrf = p.policy.csrf;
+    if (csrf === undefined) return allow(p.context, p.headers, p.bodyLimit);
+    p.headers.setTrusted('vary', CSRF_VARY);
+    if (isSafeMethod(p.request.method)) {
+      const { token, setCookie } = csrf.token(p.request, isPageLoad(p.request));
+      p.context.csrfToken = token;
+      if (setCookie !== undefined) p.headers.append('set-cookie', setCookie);
+      return allow(p.context, p.headers, p.bodyLimit);
+    }
+    const body = p.request.body;
+    if (body === undefined || !csrf.wantsFormToken(p.request, p.context.secure)) return checkCsrf(p);
+    const maxBytes = p.bodyLimit?.maxBytes ?? FORM_TOKEN_MAX_BYTES;
+    return readFormToken(body(maxBytes), maxBytes).then(
+      (formToken) => checkCsrf(p, formToken),
+      () => deny(p.context, p.headers, 'payload_too_large', 'form body over its limit while looking for the CSRF token'),
+    );
+  }
+
+  function ipGuard(p: Passage): Decision | Promise<Decision> {
+    for (const rules of p.policy.ipRules) {
+      const verdict = rules.check(p.address);
+      if (!verdict.allowed) return deny(p.context, p.headers, 'ip_forbidden', verdict.reason);
+    }
+    const ip = p.context.clientIp;
+    if (bans === undefined || ip === undefined) return csrfGuard(p);
+    const banned = bans.isBanned(ip);
+    const next = (isBanned: boolean): Decision | Promise<Decision> => (isBanned ? deny(p.context, p.headers, 'ip_forbidden', 'client address is banned') : csrfGuard(p));
+    return banned instanceof Promise ? banned.then(next) : next(banned);
+  }
+
+  function limitsGuard(p: Passage): Decision | Promise<Decision> {
+    const limits = p.policy.limits;
+    if (limits !== undefined) {
+      const { count, bytes } = measureHeaders(p.request.headers);
+      const { path, search } = p.target;
+      const verdict = limits.check({ method: p.request.method, path, search, headers: p.request.headers, headerCount: count, headerBytes: bytes });
+      if (verdict.denied) {
+        if (verdict.allow !== undefined) p.headers.setTrusted('allow', verdict.allow);
+        return deny(p.context, p.headers, verdict.code, verdict.reason);
+      }
+      p.bodyLimit = verdict.bodyLimit;
+    }
+    return ipGuard(p);
+  }
+
+  function guard(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders) {
+    const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, host: context.host });
+    context.clientIp = client.ip;
+    context.secure = client.secure;
+    context.host = client.host;
+    if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
+
+    if (target === undefined) return deny(context, headers, 'bad_request', 'unparseable request URL or malformed host');
+    const hostHeader = request.headers.get('host');
+    if (hostHeader !== null && !isValidHost(hostHeader)) return deny(context, headers, 'bad_request', 'malformed Host header');
+    if (client.malformedForwarding) {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
+    }
+    if (httpsRedirect && !client.secure) {
+      headers.setTrusted('location', httpsRedirect.location(client.host, target));
+      return deny(context, headers, 'https_required', 'redirected to HTTPS', httpsRedirect.status);
+    }
+    return limitsGuard({ request, address: client.address, target, context, headers, policy: policyFor(request.method, target.path), bodyLimit: undefined });
+  }
+
+  return {
+    /** Runs every guard; a guard that throws (a bug, an exhausted resource) denies with 500, never lets the request through. */
+    run(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders): Decision | Promise<Decision> {
+      try {
+        const decision = guard(request, target, context, headers);
+        return decision instanceof Promise ? decision.catch((error: unknown) => crashed(context, headers, error)) : decision;
+      } catch (error) {
+        return crashed(context, headers, error);
+      }
+    },
+  };
+}
