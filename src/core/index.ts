@@ -4,6 +4,8 @@ export type { RouteOptions } from './routes/route-policies.js';
 export * from './limits/index.js';
 export * from './csrf/index.js';
 export * from './ip-rules/index.js';
+export { Fernet, MultiFernet, createFieldEncryptor, fernetKeyId, MAX_CLOCK_SKEW, type DecryptOptions as FernetDecryptOptions, type EncryptOptions as FernetEncryptOptions, type FernetData, type FernetToken, type FieldEncryptor, type FieldEncryptorOptions, type FieldKey, type JsonValue } from './crypto/index.js';
+export { fromEnv, checkEnv, describeEnvConfig, ENV_VARIABLES, maskSecret, secretWeakness, MIN_SECRET_LENGTH, type EnvCheck, type EnvConfig, type EnvProblem, type FromEnvOptions, type RequirableSecret, type SecretWeakness } from './config/index.js';
 export type { SecurityRequest, Decision, AllowDecision, DenyDecision, DenyCode, RequestContext, BodyLimit } from './http/types.js';
 export { denyBody, type DenyBody } from './http/deny-body.js';
 export { createClientIpResolver, type ClientIpOptions, type ClientIpResolver, type ProxyHeader, type ResolvedClient, type TrustProxy } from './http/client-ip.js';

@@ -35,3 +35,13 @@ export function ensureCommand(command: string, debianPackage: string): string {
   if (!has(command)) throw new Error(`"${command}" is still missing after installing ${debianPackage}`);
   return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
 }
+
+/**
+ * Ensures `isInstalled()` holds, installing `debianPackage` if it does not: for packages that are not
+ * a command on the PATH, such as a Python module.
+ */
+export function ensurePackage(debianPackage: string, isInstalled: () => boolean): void {
+  if (isInstalled()) return;
+  aptInstall(debianPackage);
+  if (!isInstalled()) throw new Error(`still missing after installing ${debianPackage}`);
+}

@@ -12,7 +12,8 @@ import { apiFeature } from './api.js';
 import { clientIpFeature } from './client-ip.js';
 import { eventsFeature } from './events.js';
 import { guardsFeature } from './guards.js';
+import { webhookSecretFeature } from './webhook-secret.js';
 import { headersFeature } from './headers.js';
 import { homeFeature } from './home.js';
 
-export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, eventsFeature, apiFeature];
+export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, webhookSecretFeature, eventsFeature, apiFeature];
