@@ -7,12 +7,16 @@
  * - the same pairs with the cheapest possible reader (copy into one reused buffer: no allocation), which
  *   leaves little besides the wrapper's per-chunk cost: a pessimistic bound, informational, with that
  *   cost in µs per chunk; and the same with idle and total timeouts on.
+ * - a 1 MiB POST over loopback HTTP to a node:http server that reads the request with or without
+ *   `limitBodyIterable` (client and server in this process, so the client's work dilutes the ratio;
+ *   informational, the closest to "upload throughput").
  * - `readJson` vs `JSON.parse(await new Response(stream).text())` on a ~100 KB JSON document
  *   (informational: readJson also scans the text for its structure limits before JSON.parse).
  * Every case builds a fresh source per call, inside the timed region for all cases alike. Time is this
  * process's CPU time. Each pair is measured back to back, order alternating, over many rounds.
  */
 
+import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { measure } from 'mitata';
 import { limitBody, limitBodyIterable } from '../src/core/limits/body-limit.js';
 import { createJsonReader } from '../src/core/limits/read-json.js';
@@ -109,6 +113,39 @@ const COPY_TIMED: Pair = [
   { id: 'copy.timed.limited', label: '1 MiB ReadableStream, copy, limitBody + idleTimeoutMs + timeoutMs', work: () => copyStream(limitBody(stream(), timed)) },
 ];
 
+/** A loopback server that reads each upload with raw-body's method, through the limit when `limited`. */
+async function uploadServer(): Promise<{ post: (limited: boolean) => Promise<number>; close: () => Promise<void> }> {
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const limited = req.url === '/limited';
+    const body = limited ? limitBodyIterable(req, { maxBytes: MiB, expectedLength: Number(req.headers['content-length']) }) : req;
+    concatBytes(body).then(
+      (bytes) => res.end(String(bytes)),
+      () => res.writeHead(413).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (limited: boolean): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request({ port, agent, method: 'POST', path: limited ? '/limited' : '/raw', headers: { 'content-length': MiB } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(Number(text)));
+      });
+      req.on('error', reject);
+      req.end(upload);
+    });
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      agent.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { post, close };
+}
+
 /** A deterministic ~100 KB document within readJson's default limits (840 keys, depth 3). */
 function document(): string {
   const records = Array.from({ length: 140 }, (_, i) => ({
@@ -135,8 +172,8 @@ const JSON_PAIR: Pair = [
 ];
 
 /** Fails loudly if a case does not do the work it claims, so the bench cannot measure a no-op. */
-async function check(): Promise<void> {
-  for (const item of [...STREAM, ...ITERABLE, ...COPY_STREAM, ...COPY_ITERABLE, ...COPY_TIMED]) {
+async function check(http?: Pair): Promise<void> {
+  for (const item of [...STREAM, ...ITERABLE, ...COPY_STREAM, ...COPY_ITERABLE, ...COPY_TIMED, ...(http ?? [])]) {
     const bytes = await item.work();
     if (bytes !== MiB) throw new Error(`bench setup: ${item.id} read ${bytes} bytes`);
   }
@@ -195,19 +232,26 @@ function ratio(measured: Measured, id: string, label: string, target?: number): 
 
 export async function runBodyLimitBench(): Promise<BenchResult> {
   const started = performance.now();
-  await check();
+  const server = await uploadServer();
+  const HTTP: Pair = [
+    { id: 'http.raw', label: '1 MiB POST over loopback HTTP, server reads without a limit', work: () => server.post(false) },
+    { id: 'http.limited', label: '1 MiB POST over loopback HTTP, server reads through limitBodyIterable', work: () => server.post(true) },
+  ];
+  await check(HTTP);
+  const httpPair = await measurePair(HTTP, 9).finally(() => server.close());
   const streamPair = notePerChunk(await measurePair(STREAM, 31));
   const iterablePair = notePerChunk(await measurePair(ITERABLE, 31));
   const copyStreamPair = notePerChunk(await measurePair(COPY_STREAM, 9));
   const copyIterablePair = notePerChunk(await measurePair(COPY_ITERABLE, 9));
   const copyTimedPair = notePerChunk(await measurePair(COPY_TIMED, 9));
   const jsonPair = await measurePair(JSON_PAIR, 9);
-  const all = [streamPair, iterablePair, copyStreamPair, copyIterablePair, copyTimedPair, jsonPair];
+  const all = [streamPair, iterablePair, copyStreamPair, copyIterablePair, copyTimedPair, httpPair, jsonPair];
   return {
     name: 'body-limit',
     method:
       'mitata timed by process CPU time, one process; 1 MiB as 16 x 64 KiB chunks from a fresh pull-based source per call, read as its usual ' +
       'consumer does (Response.arrayBuffer() for streams, Buffer.concat for iterables) or copied into one reused buffer (pessimistic bound); ' +
+      'the HTTP pair posts 1 MiB over a keep-alive loopback connection (client in this process too); ' +
       'the JSON pair reads a fresh 2-chunk stream of a ~100 KB document. Each pair is measured back to back in alternating order, 31 rounds ' +
       '(target pairs) or 9; ops/s from the median sample of a round (per CPU-second); rows show the median round, ratios the median per-round ratio.',
     rows: all.flatMap((pair) => pair.rows),
@@ -217,6 +261,7 @@ export async function runBodyLimitBench(): Promise<BenchResult> {
       ratio(copyStreamPair, 'copy-stream', 'ratio limitBody/no limit, bare copy (pessimistic, informational)'),
       ratio(copyIterablePair, 'copy-iterable', 'ratio limitBodyIterable/no limit, bare copy (pessimistic, informational)'),
       ratio(copyTimedPair, 'copy-timed', 'ratio limitBody+timeouts/no limit, bare copy (pessimistic, informational)'),
+      ratio(httpPair, 'http', 'ratio limitBodyIterable/no limit, 1 MiB upload over loopback HTTP (informational)'),
       ratio(jsonPair, 'json', 'ratio readJson/JSON.parse(Response.text()) (informational)'),
     ],
     durationMs: performance.now() - started,

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runHeadersBench } from './headers.bench.js';
+import { runBodyLimitBench } from './body-limit.bench.js';
 import { runFernetBench } from './fernet.bench.js';
 import { runGuardsBench } from './guards.bench.js';
 import { runHttpBench } from './http.bench.js';
@@ -28,7 +29,7 @@ interface Recorded {
   result: BenchResult;
 }
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench };
+const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench, 'body-limit': runBodyLimitBench };
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

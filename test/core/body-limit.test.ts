@@ -310,6 +310,15 @@ describe('limitBodyIterable', () => {
     expect(stalled.destroyed).toBe(true);
   });
 
+  it('errors a stalled plain async iterable after idleTimeoutMs', async () => {
+    async function* stalled(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(2);
+      await new Promise(() => {});
+    }
+    await expect(drainIterable(limitBodyIterable(stalled(), { maxBytes: 100, idleTimeoutMs: 20 }))).rejects.toBeInstanceOf(TimeBudgetExceededError);
+    await expect(drainIterable(limitBodyIterable(stalled(), { maxBytes: 100, timeoutMs: 20 }))).rejects.toThrow(/within 20 ms/);
+  });
+
   it('stops the source when the consumer stops early', async () => {
     const state = { pulled: 0, returned: false };
     for await (const _ of limitBodyIterable(generate(sized([1, 1, 1]), state), { maxBytes: 100, timeoutMs: 1000 })) break;

@@ -7,7 +7,7 @@
  */
 
 import { checkInteger, checkKeys, fail } from '../config/check-options.js';
-import { InvalidInputError, LimitExceededError, TimeBudgetExceededError } from '../errors.js';
+import { InvalidInputError, LimitExceededError } from '../errors.js';
 import { bodyTimer } from './body-timer.js';
 
 /** Web `Headers`, or a Node-style object with lower-case names (`IncomingMessage#headers`). */
@@ -78,7 +78,7 @@ export interface BodyLimitOptions {
   maxBytes: number;
   /** The declared `Content-Length`: ending short of it or going past it fails with `InvalidInputError`. */
   expectedLength?: number | undefined;
-  /** Longest wait for the next chunk, in ms; `TimeBudgetExceededError` (limit `idleTimeoutMs`) after. Off by default. */
+  /** Longest wait for the next chunk while the consumer is reading, in ms; then `TimeBudgetExceededError`. Off by default. */
   idleTimeoutMs?: number | undefined;
   /** Longest time for the whole body, in ms, from the first read; `TimeBudgetExceededError` after. Off by default. */
   timeoutMs?: number | undefined;
@@ -147,16 +147,29 @@ export function limitBody(source: ReadableStream<Uint8Array>, options: BodyLimit
   const limits = normalizeBodyLimit(options);
   const early = tooLarge(limits);
   const reader = source.getReader();
-  const read = (): Promise<ReadableStreamReadResult<Uint8Array>> => reader.read();
   const counter = byteCounter(limits);
-  const timer = bodyTimer(limits);
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const fail = (error: unknown): void => {
+    timer?.stop();
+    controller.error(error);
+    reader.cancel(error).catch(ignore);
+  };
+  // On expiry the source is cancelled, which settles the pending read; pull then sees `timer.error`.
+  const timer = bodyTimer(limits, fail);
   return new ReadableStream<Uint8Array>(
     {
+      start(c) {
+        controller = c;
+      },
       // Counting inline in pull: a second layer of promises per chunk costs more than the count itself.
-      async pull(controller) {
+      async pull() {
         try {
           if (early) throw early;
-          const result = await (timer ? timer.wait(read) : read());
+          timer?.started();
+          if (timer?.error) return;
+          const result = await reader.read();
+          timer?.ended();
+          if (timer?.error) return;
           if (result.done) {
             timer?.stop();
             counter.end();
@@ -166,9 +179,7 @@ export function limitBody(source: ReadableStream<Uint8Array>, options: BodyLimit
           counter.add(result.value);
           controller.enqueue(result.value);
         } catch (error) {
-          timer?.stop();
-          controller.error(error);
-          reader.cancel(error).catch(ignore);
+          if (!timer?.error) fail(error);
         }
       },
       cancel(reason) {
@@ -182,9 +193,9 @@ export function limitBody(source: ReadableStream<Uint8Array>, options: BodyLimit
 
 /**
  * The same counter for an async iterable body (Node's `IncomingMessage` is one). Stops the source
- * (its `return()`, which destroys a Node stream) on any error or when the consumer stops early; on a
- * timeout, while a read is pending, a source with `destroy()` (a Node stream) is destroyed, since
- * `return()` would wait for the pending read.
+ * (its `return()`, which destroys a Node stream) on any error or when the consumer stops early. On a
+ * timeout a source with `destroy()` (a Node stream) is destroyed, since `return()` would wait for the
+ * pending read; any other source is left to finish that read on its own.
  */
 export function limitBodyIterable(source: AsyncIterable<Uint8Array>, options: BodyLimitOptions): AsyncIterable<Uint8Array> {
   const limits = normalizeBodyLimit(options);
@@ -195,7 +206,11 @@ async function* countChunks(source: AsyncIterable<Uint8Array>, limits: Readonly<
   const early = tooLarge(limits);
   if (early) throw early;
   const counter = byteCounter(limits);
-  const timer = bodyTimer(limits);
+  const destroy = (source as { destroy?: unknown }).destroy;
+  const destroyable = typeof destroy === 'function';
+  const timer = bodyTimer(limits, (error) => {
+    if (destroyable) (destroy as (error: Error) => void).call(source, error);
+  });
   if (!timer) {
     // for-await calls the source's return() when the body throws or the consumer stops.
     for await (const chunk of source) {
@@ -206,23 +221,25 @@ async function* countChunks(source: AsyncIterable<Uint8Array>, limits: Readonly<
     return;
   }
   const iterator = source[Symbol.asyncIterator]();
-  const next = (): Promise<IteratorResult<Uint8Array>> => iterator.next();
   let finished = false;
   try {
     for (;;) {
+      timer.started();
       let result: IteratorResult<Uint8Array>;
       try {
-        result = await timer.wait(next);
-      } catch (error) {
-        const destroy = (source as { destroy?: unknown }).destroy;
-        if (error instanceof TimeBudgetExceededError && typeof destroy === 'function') (destroy as (error: Error) => void).call(source, error);
-        throw error;
+        // A destroyed Node stream rejects its pending read; other sources need the race.
+        result = await (destroyable ? iterator.next() : Promise.race([iterator.next(), timer.expired]));
+      } finally {
+        timer.ended();
       }
+      if (timer.error) throw timer.error;
       if (result.done) break;
       counter.add(result.value);
       yield result.value;
     }
     finished = true;
+  } catch (error) {
+    throw timer.error ?? error;
   } finally {
     timer.stop();
     if (!finished) Promise.resolve(iterator.return?.()).catch(ignore);

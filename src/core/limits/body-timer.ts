@@ -8,34 +8,47 @@ import { TimeBudgetExceededError } from '../errors.js';
 const ignore = (): void => {};
 
 export interface BodyTimer {
-  /** `next()`, rejected with TimeBudgetExceededError if it waits too long. */
-  wait<T>(next: () => Promise<T>): Promise<T>;
+  /** Call before each read of the source. May expire at once when the total time is used up. */
+  started(): void;
+  /** Call when that read settles. */
+  ended(): void;
   stop(): void;
+  /** The timeout error, once the timer has expired. */
+  readonly error: TimeBudgetExceededError | undefined;
+  /** Rejects with the timeout error; for sources that cannot be interrupted any other way. */
+  readonly expired: Promise<never>;
+}
+
+export interface BodyTimeouts {
+  readonly idleTimeoutMs: number | undefined;
+  readonly timeoutMs: number | undefined;
 }
 
 /**
- * Times the waits for the source with one lazily re-armed timer, not a timer per chunk: a read only
- * records when it started; the timer, when it fires, checks how long the pending read has waited and
- * re-arms for the rest. Time spent while the consumer is not reading does not count as idle.
+ * Times the waits for the source with one lazily re-armed timer: a read only records when it
+ * started; the timer, when it fires, checks how long the pending read has waited and re-arms for the
+ * rest. Time spent while the consumer is not reading does not count as idle. `onExpire` runs once,
+ * when a pending read waited too long (or the total time ran out), and should stop the source.
  */
-export function bodyTimer(limits: { readonly idleTimeoutMs: number | undefined; readonly timeoutMs: number | undefined }): BodyTimer | undefined {
+export function bodyTimer(limits: BodyTimeouts, onExpire: (error: TimeBudgetExceededError) => void): BodyTimer | undefined {
   const { idleTimeoutMs, timeoutMs } = limits;
   if (idleTimeoutMs === undefined && timeoutMs === undefined) return undefined;
   let deadline: number | undefined;
   let waitingSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  let expire!: (error: Error) => void;
-  const expired = new Promise<never>((_, reject) => (expire = reject));
-  expired.catch(ignore);
+  let error: TimeBudgetExceededError | undefined;
+  let expired: Promise<never> | undefined;
+  let rejectExpired: ((error: Error) => void) | undefined;
 
   const fire = (overall: boolean): void => {
     stopped = true;
-    expire(
-      overall
-        ? new TimeBudgetExceededError(`request body not received within ${timeoutMs} ms`)
-        : new TimeBudgetExceededError(`request body stalled: no data for ${idleTimeoutMs} ms`),
-    );
+    // Made only on expiry: capturing a stack per chunk would cost more than the timing itself.
+    error = overall
+      ? new TimeBudgetExceededError(`request body not received within ${timeoutMs} ms`)
+      : new TimeBudgetExceededError(`request body stalled: no data for ${idleTimeoutMs} ms`);
+    rejectExpired?.(error);
+    onExpire(error);
   };
   const arm = (now: number): void => {
     const idleLeft = idleTimeoutMs === undefined ? Infinity : idleTimeoutMs - (now - waitingSince!);
@@ -44,31 +57,39 @@ export function bodyTimer(limits: { readonly idleTimeoutMs: number | undefined; 
   };
   function check(): void {
     timer = undefined;
-    if (stopped || waitingSince === undefined) return; // re-armed by the next read
+    if (stopped || waitingSince === undefined) return; // the next read re-arms
     const now = performance.now();
     if (deadline !== undefined && now >= deadline) fire(true);
     else if (idleTimeoutMs !== undefined && now - waitingSince >= idleTimeoutMs) fire(false);
     else arm(now);
   }
-  const ended = (): void => {
-    waitingSince = undefined;
-  };
 
   return {
-    wait(next) {
+    started() {
+      if (stopped) return;
       const now = performance.now();
       if (timeoutMs !== undefined) deadline ??= now + timeoutMs;
       waitingSince = now;
-      if (!stopped && deadline !== undefined && now >= deadline) fire(true);
-      else if (!stopped && timer === undefined) arm(now);
-      const result = Promise.race([next(), expired]);
-      result.then(ended, ended);
-      return result;
+      if (deadline !== undefined && now >= deadline) fire(true);
+      else if (timer === undefined) arm(now);
+    },
+    ended() {
+      waitingSince = undefined;
     },
     stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+    },
+    get error() {
+      return error;
+    },
+    get expired() {
+      if (expired === undefined) {
+        expired = error ? Promise.reject(error) : new Promise<never>((_, reject) => (rejectExpired = reject));
+        expired.catch(ignore);
+      }
+      return expired;
     },
   };
 }
