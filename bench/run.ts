@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { runHeadersBench } from './headers.bench.js';
 import { runBodyLimitBench } from './body-limit.bench.js';
 import { runFernetBench } from './fernet.bench.js';
+import { runPasswordsBench } from './passwords.bench.js';
+import { runTokensBench } from './tokens.bench.js';
 import { runGuardsBench } from './guards.bench.js';
 import { runHttpBench } from './http.bench.js';
 import { formatNumber, formatRatio, printResult, type BenchResult } from './support/report.js';
@@ -29,7 +31,7 @@ interface Recorded {
   result: BenchResult;
 }
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench, 'body-limit': runBodyLimitBench };
+const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench, 'body-limit': runBodyLimitBench, passwords: runPasswordsBench, tokens: runTokensBench };
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

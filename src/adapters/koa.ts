@@ -8,7 +8,7 @@ import type { Bulwark } from '../core/index.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
 import { evaluate, tracksCompletion } from '../core/internal.js';
 import { limitNodeBody } from './node-body.js';
-import { fromNodeRequest, sendDenied, writeDecisionHeaders } from './node-http.js';
+import { fromNodeRequest, sendDenied, streamSessionHeaders, writeDecisionHeaders } from './node-http.js';
 
 export function protect(bulwark: Bulwark): Middleware {
   const trackCompletion = tracksCompletion(bulwark);
@@ -24,6 +24,7 @@ export function protect(bulwark: Bulwark): Middleware {
       return;
     }
     if (decision.bodyLimit !== undefined) limitNodeBody(ctx.req, ctx.res, decision.bodyLimit);
+    streamSessionHeaders(ctx.res, decision.context);
     ctx.state.bulwark = decision.context;
     try {
       await next();

@@ -5,7 +5,7 @@
 
 import { ServerResponse, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { denyBody, type Decision, type DenyDecision, type SecurityRequest } from '../core/index.js';
+import { denyBody, type Decision, type DenyDecision, type RequestContext, type SecurityRequest } from '../core/index.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
 import { HEADER_STATS, type HeaderStats } from '../core/internal.js';
@@ -178,4 +178,16 @@ export function sendDenied(req: IncomingMessage, res: ServerResponse, decision: 
   res.setHeader('content-type', contentType);
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Session cookies (login, rotation, logout) go straight onto the response from now on, so a
+ * `login()` in a handler lands before the headers are written. After that it is too late: say so.
+ */
+export function streamSessionHeaders(res: ServerResponse, context: RequestContext): void {
+  context.session?.streamHeadersTo((name, value, mode) => {
+    if (res.headersSent) throw new InvalidInputError(`session: ${name} changed after the response headers were sent`);
+    if (mode === 'append') res.appendHeader(name, value);
+    else res.setHeader(name, value);
+  });
 }

@@ -85,6 +85,27 @@ export function withDecisionHeaders(response: Response, decision: Decision): Res
   }
 }
 
+/** Cookies and headers the session queued while the handler ran (login, logout, rotation). */
+function withSessionHeaders(response: Response, context: RequestContext): Response {
+  const pending = context.session?.takeHeaders() ?? [];
+  if (pending.length === 0) return response;
+  const apply = (headers: Headers): void => {
+    for (const { name, value, mode } of pending) {
+      if (mode === 'append') headers.append(name, value);
+      else headers.set(name, value);
+    }
+  };
+  try {
+    apply(response.headers);
+    return response;
+  } catch {
+    // Immutable headers (Response.redirect(), fetch() responses) refuse the first change: copy once.
+    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    apply(copy.headers);
+    return copy;
+  }
+}
+
 /** Runs `handle` behind `protect()`: denied requests never reach it. `input` is `request` as the core sees it. */
 export async function runProtected(
   bulwark: Bulwark,
@@ -99,7 +120,7 @@ export async function runProtected(
   }
   let response: Response;
   try {
-    response = withDecisionHeaders(await handle(limitedRequest(request, decision), decision.context), decision);
+    response = withSessionHeaders(withDecisionHeaders(await handle(limitedRequest(request, decision), decision.context), decision), decision.context);
   } catch (error) {
     const refused = bodyFailureResponse(error, decision);
     if (refused === undefined) throw error;

@@ -23,6 +23,7 @@ import { ResponseHeaders } from './http/response-headers.js';
 import type { Decision, RequestContext, SecurityRequest } from './http/types.js';
 import { createGuards, type Mutable } from './pipeline/guards.js';
 import { createRoutePolicies, type RouteOptions } from './routes/route-policies.js';
+import type { SessionGuard } from './sessions/guard.js';
 
 export interface RequestIdOptions {
   /** Keep a well-formed incoming `X-Request-Id` (8-128 characters of `[A-Za-z0-9._:@=+/-]`). Default true. */
@@ -50,6 +51,8 @@ export interface BulwarkOptions extends EventSinks {
   bans?: BanList;
   /** CSRF protection for state-changing requests (403). On by default; see docs/csrf.md. */
   csrf?: CsrfOptions | boolean;
+  /** Server-side sessions from `createSessionGuard()`: loaded before CSRF, on `context.session`, and CSRF tokens bind to them. */
+  sessions?: SessionGuard;
   /** Per-route overrides, first match wins: `[{ path: '/upload', limits: { maxBodyBytes: { multipart: 50 * 1024 * 1024 } } }]`. */
   routes?: readonly RouteOptions[];
 }
@@ -63,7 +66,7 @@ export interface Bulwark {
 
 const OPTION_NAMES = [
   'headers', 'trustProxy', 'proxyHeader', 'httpsRedirect', 'requestId', 'accessLog', 'onEvent', 'logger',
-  'limits', 'ipRules', 'bans', 'csrf', 'routes',
+  'limits', 'ipRules', 'bans', 'csrf', 'routes', 'sessions',
 ] as const;
 
 /** Shared by every request where no guard failed open; a guard that does replaces it with its own list. */
@@ -85,7 +88,14 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   const limits = toggle('limits', options.limits);
   const csrf = toggle<CsrfOptions>('csrf', options.csrf);
   // One secret for every route's CSRF checks, so a token issued on one page verifies on any form target.
-  const csrfOptions: CsrfOptions = { secrets: [crypto.getRandomValues(new Uint8Array(32))], ...csrf.options };
+  const sessions = options.sessions;
+  if (sessions !== undefined && typeof sessions?.load !== 'function') fail('sessions', 'expected a session guard from createSessionGuard()');
+  const csrfOptions: CsrfOptions = {
+    secrets: [crypto.getRandomValues(new Uint8Array(32))],
+    // With sessions, tokens bind to the session (its binding outlives the rotating cookie).
+    ...(sessions ? { sessionId: (request: SecurityRequest) => sessions.csrfBinding(request) } : {}),
+    ...csrf.options,
+  };
 
   const guards = createGuards({
     emit,
@@ -97,6 +107,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       options.routes,
     ),
     bans: options.bans,
+    sessions,
   });
 
   const loosened = [
@@ -121,6 +132,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       host: target?.host ?? '',
       nonce: undefined,
       csrfToken: undefined,
+      session: undefined,
       failedOpen: NONE_FAILED_OPEN,
       startedAt: performance.now(),
       method: request.method,

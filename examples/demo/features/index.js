@@ -13,7 +13,9 @@ import { clientIpFeature } from './client-ip.js';
 import { eventsFeature } from './events.js';
 import { guardsFeature } from './guards.js';
 import { webhookSecretFeature } from './webhook-secret.js';
+import { accountFeature } from './account.js';
+import { sessionsFeature } from './sessions.js';
 import { headersFeature } from './headers.js';
 import { homeFeature } from './home.js';
 
-export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, webhookSecretFeature, eventsFeature, apiFeature];
+export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, accountFeature, sessionsFeature, webhookSecretFeature, eventsFeature, apiFeature];

@@ -18,7 +18,23 @@ export type SecurityEventType =
   /** A state-changing request failed the CSRF checks (cross-site, wrong origin, missing or bad token). */
   | 'malicious_csrf'
   /** A request was refused by an IP rule or a ban. */
-  | 'authz_fail';
+  | 'authz_fail'
+  /** Tokens: issued, revoked, a consumed refresh token presented again, a binding mismatch, a store outage let through. */
+  | 'authn_token_created'
+  | 'authn_token_revoked'
+  | 'authn_token_reuse'
+  | 'authn_token_binding_mismatch'
+  | 'authn_token_store_fail_open'
+  /** Sessions: created at login, id rotated, expired, ended on purpose. */
+  | 'session_created'
+  | 'session_renewed'
+  | 'session_expired'
+  | 'session_revoked'
+  /** A sign-in attempt failed; an account (or an address and account pair) was locked after too many. */
+  | 'authn_login_fail'
+  | 'authn_login_lock'
+  /** A store (Redis) did not answer; the feature followed its `onStoreError` policy. */
+  | 'store_unavailable';
 
 export type SecurityEventLevel = 'INFO' | 'WARN' | 'CRITICAL';
 

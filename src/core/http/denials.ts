@@ -22,4 +22,7 @@ export const DENIALS: Readonly<Record<DenyCode, Denial>> = {
   unsupported_media_type: { status: 415, message: 'Unsupported media type', event: 'input_validation_fail', level: 'WARN' },
   ip_forbidden: { status: 403, message: 'Forbidden', event: 'authz_fail', level: 'WARN' },
   csrf_failed: { status: 403, message: 'Forbidden', event: 'malicious_csrf', level: 'WARN' },
+  session_required: { status: 401, message: 'Sign-in required', event: 'authz_fail', level: 'INFO' },
+  step_up_required: { status: 401, message: 'Recent second-factor verification required', event: 'authz_fail', level: 'INFO' },
+  session_unavailable: { status: 503, message: 'Service unavailable', event: 'store_unavailable', level: 'CRITICAL' },
 };

@@ -1,5 +1,7 @@
 /** The request and decision shapes that adapters translate to and from. */
 
+import type { SessionHandle } from '../sessions/handle.js';
+
 /** What an adapter hands to `protect()`: enough of the request to judge it, in Web-standard types. */
 export interface SecurityRequest {
   method: string;
@@ -29,7 +31,10 @@ export type DenyCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'ip_forbidden'
-  | 'csrf_failed';
+  | 'csrf_failed'
+  | 'session_required'
+  | 'step_up_required'
+  | 'session_unavailable';
 
 export interface BodyLimit {
   readonly maxBytes: number;
@@ -51,6 +56,8 @@ export interface RequestContext {
   readonly nonce: string | undefined;
   /** CSRF token for forms (`_csrf` field) and SPAs (`X-CSRF-Token` header); undefined when CSRF protection is off or no cookie binds it yet (see docs/csrf.md). */
   readonly csrfToken: string | undefined;
+  /** The request's session when `createBulwark({ sessions })` is set: `session.active`, `login()`, `logout()`, ... (docs/sessions.md). */
+  readonly session: SessionHandle | undefined;
   /** Guards that could not decide and let the request through per their failure policy. */
   readonly failedOpen: readonly string[];
   /** `performance.now()` when protection began; the access log measures from here. */

@@ -20,6 +20,7 @@ import type { IpAddress } from '../http/ip.js';
 import type { BanList } from '../ip-rules/ip-rules.js';
 import { measureHeaders } from '../limits/header-size.js';
 import type { Policy } from '../routes/route-policies.js';
+import type { SessionGuard } from '../sessions/guard.js';
 
 /** The context as the pipeline fills it in; applications get it read-only. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -31,6 +32,7 @@ export interface GuardParts {
   httpsRedirect: HttpsRedirect | undefined;
   policyFor: (method: string, path: string) => Policy;
   bans: BanList | undefined;
+  sessions: SessionGuard | undefined;
 }
 
 /** One request's state as it passes the guards. */
@@ -55,7 +57,7 @@ function isPageLoad(request: SecurityRequest): boolean {
   return request.headers.get('accept')?.includes('text/html') === true;
 }
 
-export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans }: GuardParts) {
+export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans, sessions }: GuardParts) {
   const removeHeaders = securityHeaders?.removeHeaders ?? [];
 
   function eventBase(context: RequestContext): Pick<SecurityEvent, 'requestId' | 'clientIp' | 'method' | 'path'> {
@@ -104,15 +106,31 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     );
   }
 
+  /** Loads the session (always a promise), queues its cookies on the response, then CSRF, which may bind to it. */
+  function sessionGuard(p: Passage): Decision | Promise<Decision> {
+    if (sessions === undefined) return csrfGuard(p);
+    const { context, headers } = p;
+    return sessions.load(p.request, { clientIp: context.clientIp, path: context.path, requestId: context.requestId }).then((loaded) => {
+      context.session = loaded.session;
+      for (const { name, value, mode } of loaded.session.takeHeaders()) {
+        if (mode === 'append') headers.append(name, value);
+        else headers.set(name, value);
+      }
+      if (loaded.failedOpen) context.failedOpen = [...context.failedOpen, 'sessions'];
+      if (loaded.denied) return deny(context, headers, loaded.denied.code, loaded.denied.message, loaded.denied.status);
+      return csrfGuard(p);
+    });
+  }
+
   function ipGuard(p: Passage): Decision | Promise<Decision> {
     for (const rules of p.policy.ipRules) {
       const verdict = rules.check(p.address);
       if (!verdict.allowed) return deny(p.context, p.headers, 'ip_forbidden', verdict.reason);
     }
     const ip = p.context.clientIp;
-    if (bans === undefined || ip === undefined) return csrfGuard(p);
+    if (bans === undefined || ip === undefined) return sessionGuard(p);
     const banned = bans.isBanned(ip);
-    const next = (isBanned: boolean): Decision | Promise<Decision> => (isBanned ? deny(p.context, p.headers, 'ip_forbidden', 'client address is banned') : csrfGuard(p));
+    const next = (isBanned: boolean): Decision | Promise<Decision> => (isBanned ? deny(p.context, p.headers, 'ip_forbidden', 'client address is banned') : sessionGuard(p));
     return banned instanceof Promise ? banned.then(next) : next(banned);
   }
 
