@@ -10,7 +10,11 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runHeadersBench } from './headers.bench.js';
 import { runBodyLimitBench } from './body-limit.bench.js';
+import { runDetectBench } from './detect.bench.js';
 import { runFernetBench } from './fernet.bench.js';
+import { runRateLimitBench } from './rate-limit.bench.js';
+import { runSanitizeBench } from './sanitize.bench.js';
+import { runValidateBench } from './validate.bench.js';
 import { runPasswordsBench } from './passwords.bench.js';
 import { runTokensBench } from './tokens.bench.js';
 import { runGuardsBench } from './guards.bench.js';
@@ -31,7 +35,7 @@ interface Recorded {
   result: BenchResult;
 }
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench, 'body-limit': runBodyLimitBench, passwords: runPasswordsBench, tokens: runTokensBench };
+const BENCHES: Record<string, () => Promise<BenchResult>> = { headers: runHeadersBench, guards: runGuardsBench, http: runHttpBench, fernet: runFernetBench, 'body-limit': runBodyLimitBench, passwords: runPasswordsBench, tokens: runTokensBench, detect: runDetectBench, validate: runValidateBench, sanitize: runSanitizeBench, 'rate-limit': runRateLimitBench };
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

@@ -24,6 +24,8 @@ import type { Decision, RequestContext, SecurityRequest } from './http/types.js'
 import { createGuards, type Mutable } from './pipeline/guards.js';
 import { createRoutePolicies, type RouteOptions } from './routes/route-policies.js';
 import type { SessionGuard } from './sessions/guard.js';
+import { createInjectionGuard, type InjectionGuardOptions } from './detect/guard.js';
+import { createRateLimitGuard, type RateLimitGuardOptions } from './rate-limit/guard.js';
 
 export interface RequestIdOptions {
   /** Keep a well-formed incoming `X-Request-Id` (8-128 characters of `[A-Za-z0-9._:@=+/-]`). Default true. */
@@ -51,6 +53,13 @@ export interface BulwarkOptions extends EventSinks {
   bans?: BanList;
   /** CSRF protection for state-changing requests (403). On by default; see docs/csrf.md. */
   csrf?: CsrfOptions | boolean;
+  /**
+   * Scan query strings for SQL, XSS, command, path, NoSQL and LDAP injection (docs/detect.md). Off by
+   * default; `true` blocks at the `standard` level with 400; `mode: 'report'` only emits events.
+   */
+  injection?: InjectionGuardOptions | boolean;
+  /** Rate limits per route, key and tier (429 with `Retry-After` and `RateLimit` headers). Off by default; `true` is 60/min with a 10/s burst per address. See docs/rate-limit.md. */
+  rateLimit?: RateLimitGuardOptions | boolean;
   /** Server-side sessions from `createSessionGuard()`: loaded before CSRF, on `context.session`, and CSRF tokens bind to them. */
   sessions?: SessionGuard;
   /** Per-route overrides, first match wins: `[{ path: '/upload', limits: { maxBodyBytes: { multipart: 50 * 1024 * 1024 } } }]`. */
@@ -66,7 +75,7 @@ export interface Bulwark {
 
 const OPTION_NAMES = [
   'headers', 'trustProxy', 'proxyHeader', 'httpsRedirect', 'requestId', 'accessLog', 'onEvent', 'logger',
-  'limits', 'ipRules', 'bans', 'csrf', 'routes', 'sessions',
+  'limits', 'ipRules', 'bans', 'csrf', 'routes', 'sessions', 'rateLimit', 'injection',
 ] as const;
 
 /** Shared by every request where no guard failed open; a guard that does replaces it with its own list. */
@@ -88,6 +97,9 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   const limits = toggle('limits', options.limits);
   const csrf = toggle<CsrfOptions>('csrf', options.csrf);
   // One secret for every route's CSRF checks, so a token issued on one page verifies on any form target.
+  // Off unless asked for: the right limits depend on the application (docs/rate-limit.md says why).
+  const rateLimit = options.rateLimit === undefined || options.rateLimit === false ? { enabled: false, options: undefined } : toggle<RateLimitGuardOptions>('rateLimit', options.rateLimit);
+  const rateLimitGuard = rateLimit.enabled ? createRateLimitGuard(rateLimit.options, emit) : undefined;
   const sessions = options.sessions;
   if (sessions !== undefined && typeof sessions?.load !== 'function') fail('sessions', 'expected a session guard from createSessionGuard()');
   const csrfOptions: CsrfOptions = {
@@ -107,6 +119,8 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
       options.routes,
     ),
     bans: options.bans,
+    rateLimit: rateLimitGuard,
+    injection: options.injection === undefined || options.injection === false ? undefined : createInjectionGuard(options.injection === true ? {} : options.injection),
     sessions,
   });
 
@@ -114,6 +128,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     ...(securityHeaders ? securityHeaders.loosened : ['security headers are off']),
     ...(limits.enabled ? [] : ['request limits are off']),
     ...(csrf.enabled ? [] : ['CSRF protection is off']),
+    ...(rateLimitGuard?.loosened ?? []),
   ];
   for (const note of loosened) {
     emit({ type: 'sys_monitor_disabled', level: 'WARN', description: `bulwark: ${note}` });

@@ -10,6 +10,12 @@ export * from './passwords/index.js';
 export * from './lockout/index.js';
 export * from './mfa/index.js';
 export * from './keys/index.js';
+export * from './validate/index.js';
+export { inspect, scanQuery, parseQuery, detectSql, detectXss, detectCommand, detectPath, detectNosql, detectLdap, type Finding, type InjectionKind, type InspectOptions, type InspectResult, type SecurityLevel, type DetectorMatch } from './detect/index.js';
+export type { InjectionGuardOptions } from './detect/guard.js';
+export * from './rate-limit/index.js';
+export * from './abuse/index.js';
+// bulwark/sanitize stays on its own subpath: it needs jsdom and worker threads, which edge runtimes lack.
 export { Fernet, MultiFernet, createFieldEncryptor, fernetKeyId, MAX_CLOCK_SKEW, type DecryptOptions as FernetDecryptOptions, type EncryptOptions as FernetEncryptOptions, type FernetData, type FernetToken, type FieldEncryptor, type FieldEncryptorOptions, type FieldKey, type JsonValue } from './crypto/index.js';
 export { fromEnv, checkEnv, describeEnvConfig, ENV_VARIABLES, maskSecret, secretWeakness, MIN_SECRET_LENGTH, type EnvCheck, type EnvConfig, type EnvProblem, type FromEnvOptions, type RequirableSecret, type SecretWeakness } from './config/index.js';
 export type { SecurityRequest, Decision, AllowDecision, DenyDecision, DenyCode, RequestContext, BodyLimit } from './http/types.js';

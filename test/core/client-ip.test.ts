@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { createClientIpResolver, type ClientIpOptions, type TrustProxy } from '../../src/core/http/client-ip.js';
-import { normalizeIp } from '../../src/core/http/ip.js';
+import { normalizeIp, parseIp } from '../../src/core/http/ip.js';
 import { safeHeaders } from './helpers.js';
 
 const HOST = 'app.example';
@@ -17,7 +17,7 @@ describe('trustProxy forms', () => {
   it('false (default): the socket peer is the client; forwarding headers ignored', () => {
     for (const options of [{}, { trustProxy: false as const }]) {
       const r = resolve(options, '10.0.0.1', { ...XFF('6.6.6.6'), 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
-      expect(r).toEqual({ ip: '10.0.0.1', secure: false, host: 'app.example', malformedForwarding: false });
+      expect(r).toEqual({ ip: '10.0.0.1', address: parseIp('10.0.0.1'), secure: false, host: 'app.example', malformedForwarding: false });
     }
   });
 
@@ -136,7 +136,7 @@ describe('Forwarded header mode', () => {
 
   it('walks elements right to left and takes proto/host from the client element', () => {
     const header = 'for=6.6.6.6;proto=http;host=forged.example, for="[2001:db8:cafe::17]:4711";proto=https;host=shop.example, for=10.1.1.1;proto=http';
-    expect(resolve(opts, '10.0.0.1', { forwarded: header })).toEqual({
+    expect(resolve(opts, '10.0.0.1', { forwarded: header })).toMatchObject({
       ip: '2001:db8:cafe::17',
       secure: true,
       host: 'shop.example',
@@ -156,7 +156,7 @@ describe('Forwarded header mode', () => {
   });
 
   it('flags an unparseable header and keeps the peer', () => {
-    expect(resolve(opts, '10.0.0.1', { forwarded: 'for=1.1.1.1;for=2.2.2.2' })).toEqual({
+    expect(resolve(opts, '10.0.0.1', { forwarded: 'for=1.1.1.1;for=2.2.2.2' })).toMatchObject({
       ip: '10.0.0.1',
       secure: false,
       host: 'app.example',
@@ -215,7 +215,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), ipish), headers, fc.boolean(), (peer, record, secure) => {
         const r = createClientIpResolver({ trustProxy: false })({ remoteAddress: peer, secure, headers: safeHeaders(Object.entries(record)), host: HOST });
-        expect(r).toEqual({ ip: normalizeIp(peer), secure, host: 'app.example', malformedForwarding: false });
+        expect(r).toEqual({ ip: normalizeIp(peer), address: parseIp(peer), secure, host: 'app.example', malformedForwarding: false });
       }),
       { numRuns: 1000 },
     );

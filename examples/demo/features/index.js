@@ -15,7 +15,10 @@ import { guardsFeature } from './guards.js';
 import { webhookSecretFeature } from './webhook-secret.js';
 import { accountFeature } from './account.js';
 import { sessionsFeature } from './sessions.js';
+import { signupFeature } from './signup.js';
+import { commentsFeature } from './comments.js';
+import { rateLimitFeature } from './rate-limit.js';
 import { headersFeature } from './headers.js';
 import { homeFeature } from './home.js';
 
-export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, accountFeature, sessionsFeature, webhookSecretFeature, eventsFeature, apiFeature];
+export const features = [homeFeature, headersFeature, clientIpFeature, guardsFeature, rateLimitFeature, signupFeature, commentsFeature, accountFeature, sessionsFeature, webhookSecretFeature, eventsFeature, apiFeature];

@@ -10,7 +10,6 @@ const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|authorization|cookie|api[
 
 // Each pattern is linear: character classes with single quantifiers, no nested repetition.
 const SHAPES: readonly (readonly [RegExp, string])[] = [
-  [/eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED], // JWT / JWS compact
   [/\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`], // authorization values
   [/gAAAAA[A-Za-z0-9_-]{40,}={0,2}/g, REDACTED], // Fernet tokens
   [/\/\/[^/\s:@]{1,256}:[^/\s@]{1,256}@/g, `//${REDACTED}@`], // user:password@ in URLs
@@ -23,8 +22,19 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 200;
 
+/** Runs of base64url characters and dots; a regex for the JWT shape itself backtracks quadratically on runs of `eyJ`. */
+const TOKEN_RUN = /[A-Za-z0-9_.-]{16,}/g;
+
+/** JWT / JWS compact: `eyJ<header>.eyJ<payload>.<signature>`. */
+function containsJwt(run: string): boolean {
+  const start = run.indexOf('eyJ');
+  if (start === -1) return false;
+  const parts = run.slice(start).split('.');
+  return parts.length >= 3 && parts[0]!.length >= 8 && parts[1]!.length >= 8 && parts[1]!.startsWith('eyJ');
+}
+
 export function redactString(text: string): string {
-  let out = text;
+  let out = text.replace(TOKEN_RUN, (run) => (containsJwt(run) ? REDACTED : run));
   for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
   return out;
 }

@@ -33,6 +33,12 @@ export type SecurityEventType =
   /** A sign-in attempt failed; an account (or an address and account pair) was locked after too many. */
   | 'authn_login_fail'
   | 'authn_login_lock'
+  /** A rate limit refused a request (one event per key and limit per blocked period). */
+  | 'excess_rate_limit_exceeded'
+  /** Abuse detection saw an automated client. */
+  | 'malicious_attack_tool'
+  /** A store came back after an outage. */
+  | 'store_recovered'
   /** A store (Redis) did not answer; the feature followed its `onStoreError` policy. */
   | 'store_unavailable';
 

@@ -21,6 +21,8 @@ export const DENIALS: Readonly<Record<DenyCode, Denial>> = {
   payload_too_large: { status: 413, message: 'Payload too large', event: 'input_validation_fail', level: 'WARN' },
   unsupported_media_type: { status: 415, message: 'Unsupported media type', event: 'input_validation_fail', level: 'WARN' },
   ip_forbidden: { status: 403, message: 'Forbidden', event: 'authz_fail', level: 'WARN' },
+  rate_limited: { status: 429, message: 'Too many requests', event: 'excess_rate_limit_exceeded', level: 'WARN' },
+  injection_detected: { status: 400, message: 'Bad request', event: 'input_validation_fail', level: 'WARN' },
   csrf_failed: { status: 403, message: 'Forbidden', event: 'malicious_csrf', level: 'WARN' },
   session_required: { status: 401, message: 'Sign-in required', event: 'authz_fail', level: 'INFO' },
   step_up_required: { status: 401, message: 'Recent second-factor verification required', event: 'authz_fail', level: 'INFO' },

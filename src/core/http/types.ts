@@ -32,6 +32,8 @@ export type DenyCode =
   | 'unsupported_media_type'
   | 'ip_forbidden'
   | 'csrf_failed'
+  | 'injection_detected'
+  | 'rate_limited'
   | 'session_required'
   | 'step_up_required'
   | 'session_unavailable';

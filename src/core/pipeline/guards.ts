@@ -20,7 +20,9 @@ import type { IpAddress } from '../http/ip.js';
 import type { BanList } from '../ip-rules/ip-rules.js';
 import { measureHeaders } from '../limits/header-size.js';
 import type { Policy } from '../routes/route-policies.js';
+import type { RateLimitGuard, RateLimitOutcome } from '../rate-limit/guard.js';
 import type { SessionGuard } from '../sessions/guard.js';
+import type { InjectionGuard } from '../detect/guard.js';
 
 /** The context as the pipeline fills it in; applications get it read-only. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -32,6 +34,8 @@ export interface GuardParts {
   httpsRedirect: HttpsRedirect | undefined;
   policyFor: (method: string, path: string) => Policy;
   bans: BanList | undefined;
+  rateLimit: RateLimitGuard | undefined;
+  injection: InjectionGuard | undefined;
   sessions: SessionGuard | undefined;
 }
 
@@ -57,7 +61,7 @@ function isPageLoad(request: SecurityRequest): boolean {
   return request.headers.get('accept')?.includes('text/html') === true;
 }
 
-export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans, sessions }: GuardParts) {
+export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans, rateLimit, injection, sessions }: GuardParts) {
   const removeHeaders = securityHeaders?.removeHeaders ?? [];
 
   function eventBase(context: RequestContext): Pick<SecurityEvent, 'requestId' | 'clientIp' | 'method' | 'path'> {
@@ -68,10 +72,15 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     return { allowed: true, headers, removeHeaders, bodyLimit, context };
   }
 
+  /** A denial without an event, for guards that report their own. */
+  function refuse(context: RequestContext, headers: ResponseHeaders, code: DenyCode, status?: number): Decision {
+    return { allowed: false, status: status ?? DENIALS[code].status, code, message: DENIALS[code].message, headers, removeHeaders, context };
+  }
+
   function deny(context: RequestContext, headers: ResponseHeaders, code: DenyCode, description: string, status?: number): Decision {
     const denial = DENIALS[code];
     emit({ type: denial.event, level: denial.level, description, ...eventBase(context) });
-    return { allowed: false, status: status ?? denial.status, code, message: denial.message, headers, removeHeaders, context };
+    return refuse(context, headers, code, status);
   }
 
   function crashed(context: RequestContext, headers: ResponseHeaders, error: unknown): Decision {
@@ -106,6 +115,21 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     );
   }
 
+  function afterRateLimit(p: Passage, outcome: RateLimitOutcome): Decision | Promise<Decision> {
+    for (const [name, value] of outcome.headers) p.headers.set(name, value);
+    if (outcome.failedOpen) p.context.failedOpen = [...p.context.failedOpen, ...outcome.failedOpen];
+    // The limiter already emitted excess_rate_limit_exceeded (once per key and period): no second event here.
+    if (!outcome.allowed) return refuse(p.context, p.headers, 'rate_limited');
+    return sessionGuard(p);
+  }
+
+  function rateLimitGuard(p: Passage): Decision | Promise<Decision> {
+    if (rateLimit === undefined) return sessionGuard(p);
+    const { request, context } = p;
+    const outcome = rateLimit.check({ request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context });
+    return outcome instanceof Promise ? outcome.then((o) => afterRateLimit(p, o)) : afterRateLimit(p, outcome);
+  }
+
   /** Loads the session (always a promise), queues its cookies on the response, then CSRF, which may bind to it. */
   function sessionGuard(p: Passage): Decision | Promise<Decision> {
     if (sessions === undefined) return csrfGuard(p);
@@ -128,9 +152,9 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
       if (!verdict.allowed) return deny(p.context, p.headers, 'ip_forbidden', verdict.reason);
     }
     const ip = p.context.clientIp;
-    if (bans === undefined || ip === undefined) return sessionGuard(p);
+    if (bans === undefined || ip === undefined) return rateLimitGuard(p);
     const banned = bans.isBanned(ip);
-    const next = (isBanned: boolean): Decision | Promise<Decision> => (isBanned ? deny(p.context, p.headers, 'ip_forbidden', 'client address is banned') : sessionGuard(p));
+    const next = (isBanned: boolean): Decision | Promise<Decision> => (isBanned ? deny(p.context, p.headers, 'ip_forbidden', 'client address is banned') : rateLimitGuard(p));
     return banned instanceof Promise ? banned.then(next) : next(banned);
   }
 
@@ -146,7 +170,21 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
       }
       p.bodyLimit = verdict.bodyLimit;
     }
-    return ipGuard(p);
+    return injection === undefined ? ipGuard(p) : injectionGuard(p, injection);
+  }
+
+  function injectionGuard(p: Passage, guard: InjectionGuard): Decision | Promise<Decision> {
+    const result = guard.scan(p.request.url, p.target.search);
+    if (result === 'over-limits') return deny(p.context, p.headers, 'injection_detected', 'query string over the inspection limits');
+    if (result.safe) return ipGuard(p);
+    // Kinds and parameter paths only: the evidence is attacker text and stays out of the log.
+    const details = { kinds: [...new Set(result.findings.map((f) => f.kind))], paths: result.findings.slice(0, 10).map((f) => f.path), mode: guard.mode };
+    if (guard.mode === 'report') {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: 'possible injection in the query string (report only)', ...eventBase(p.context), details });
+      return ipGuard(p);
+    }
+    emit({ type: 'input_validation_fail', level: 'WARN', description: 'injection in the query string', ...eventBase(p.context), details });
+    return refuse(p.context, p.headers, 'injection_detected');
   }
 
   function guard(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders) {

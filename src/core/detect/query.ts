@@ -1,0 +1,64 @@
+/**
+ * `scanQuery(url)`: the query string of a request target, parsed as a server would parse it
+ * (`&`-separated, `+` as space, lenient percent-decoding), with every parameter name and value
+ * inspected. Pure: the pipeline guard decides what a finding means (400, or report only).
+ */
+
+import { LimitExceededError } from '../errors.js';
+import { percentDecode } from './decode.js';
+import { childPath, Inspection } from './inspect.js';
+import { normalizeInspectOptions } from './levels.js';
+import type { InspectOptions, InspectResult } from './types.js';
+
+export interface QueryParameter {
+  name: string;
+  value: string;
+}
+
+/** The decoded parameters of a URL's query string (absolute, relative, or the query alone). */
+export function parseQuery(url: string, maxParameters = Infinity, maxLength = Infinity): QueryParameter[] {
+  const question = url.indexOf('?');
+  const hash = url.indexOf('#', question < 0 ? 0 : question);
+  const end = hash < 0 ? url.length : hash;
+  const query = question < 0 ? (url.includes('=') && !url.includes('/') ? url.slice(0, end) : '') : url.slice(question + 1, end);
+  const parameters: QueryParameter[] = [];
+  if (query.length === 0) return parameters;
+  for (let start = 0; start <= query.length; ) {
+    let amp = query.indexOf('&', start);
+    if (amp < 0) amp = query.length;
+    if (amp > start) {
+      if (parameters.length >= maxParameters) {
+        throw new LimitExceededError(`scanQuery: more than ${maxParameters} query parameters`, 'maxKeys');
+      }
+      const pair = query.slice(start, amp);
+      const eq = pair.indexOf('=');
+      const name = percentDecode(eq < 0 ? pair : pair.slice(0, eq), true);
+      const value = eq < 0 ? '' : percentDecode(pair.slice(eq + 1), true);
+      if (name.length > maxLength || value.length > maxLength) {
+        throw new LimitExceededError(`scanQuery: query parameter longer than ${maxLength} characters`, 'maxStringLength');
+      }
+      parameters.push({ name, value });
+    }
+    start = amp + 1;
+  }
+  return parameters;
+}
+
+/**
+ * Inspects every query parameter name and value of `url`. Findings have paths like `$.q` (or
+ * `$["user[$ne]"]`). Throws `LimitExceededError` past `limits.maxKeys` parameters or
+ * `limits.maxStringLength` characters in a name or value.
+ */
+export function scanQuery(url: string, options?: InspectOptions): InspectResult {
+  const normalized = normalizeInspectOptions(options, 'scanQuery');
+  const parameters = parseQuery(url, normalized.limits.maxKeys, normalized.limits.maxStringLength);
+  const inspection = new Inspection(normalized);
+  if (normalized.kinds.size > 0) {
+    for (const { name, value } of parameters) {
+      const path = childPath('$', name);
+      inspection.scanKey(name, path);
+      inspection.scanString(value, path);
+    }
+  }
+  return inspection.result();
+}
