@@ -73,8 +73,8 @@ interface RedisCase {
   call: (key: string) => Promise<unknown>;
 }
 
-async function redisRows(rounds: number): Promise<{ rows: BenchRow[]; note?: string }> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return { rows: [], note: 'redis-server not installed: Redis rows skipped' };
+async function redisRows(rounds: number): Promise<{ rows: BenchRow[]; pairs: Map<string, number[]>; note?: string }> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return { rows: [], pairs: new Map(), note: 'redis-server not installed: Redis rows skipped' };
   const server = await startRedis();
   const clients = Array.from({ length: 3 }, () => new Redis(server.url, failFastRedisOptions(1000)));
   try {
@@ -97,12 +97,15 @@ async function redisRows(rounds: number): Promise<{ rows: BenchRow[]; note?: str
     const wall = new Map<string, number[]>(cases.map((item) => [item.id, []]));
     for (let round = 0; round < rounds; round++) {
       for (const item of round % 2 === 0 ? cases : [...cases].reverse()) {
-        const measured = await throughput(item.call, 10_000, 100);
+        const measured = await throughput(item.call, 20_000, 100);
         cpu.get(item.id)!.push(measured.cpu);
         wall.get(item.id)!.push(measured.wall);
       }
     }
+    // Load on a shared machine drifts between rounds; a ratio within one round (adjacent runs) drifts less.
+    const perRound = (over: string) => cpu.get(over)!.map((value, i) => value / cpu.get('redis.rlf')![i]!);
     return {
+      pairs: new Map([['redis.bulwark', perRound('redis.bulwark')], ['redis.bulwark-gcra', perRound('redis.bulwark-gcra')]]),
       rows: cases.map((item) => ({
         id: item.id,
         label: item.label,
@@ -127,7 +130,7 @@ export async function runRateLimitBench(): Promise<BenchResult> {
   } finally {
     memory.close();
   }
-  const redis = await redisRows(7);
+  const redis = await redisRows(11);
   rows.push(...redis.rows);
   const ratios = [
     ratioOf(rows, 'memory-rlf', 'ratio bulwark / RateLimiterMemory, memory consume()', 'memory.bulwark', 'memory.rlf', 0.8),
@@ -135,14 +138,15 @@ export async function runRateLimitBench(): Promise<BenchResult> {
     ratioOf(rows, 'memory-gcra', 'ratio bulwark GCRA / RateLimiterMemory (informational)', 'memory.bulwark-gcra', 'memory.rlf'),
   ];
   if (redis.rows.length > 0) {
-    ratios.push(ratioOf(rows, 'redis-rlf', 'ratio bulwark / RateLimiterRedis, Redis, 100 in flight', 'redis.bulwark', 'redis.rlf', 0.9));
-    ratios.push(ratioOf(rows, 'redis-gcra', 'ratio bulwark GCRA script / RateLimiterRedis (informational)', 'redis.bulwark-gcra', 'redis.rlf'));
+    const paired = (id: string) => median(redis.pairs.get(id)!);
+    ratios.push({ id: 'redis-rlf', label: 'ratio bulwark / RateLimiterRedis, Redis, 100 in flight (median of per-round ratios)', ratio: paired('redis.bulwark'), target: 0.9 });
+    ratios.push({ id: 'redis-gcra', label: 'ratio bulwark GCRA script / RateLimiterRedis (informational, median of per-round ratios)', ratio: paired('redis.bulwark-gcra') });
   }
   return {
     name: 'rate-limit',
     method:
       'memory: mitata timed by process CPU time; bulwark and each peer measured as a pair, interleaved, 9 rounds, median of per-round mean ops/s; 1,000 rotating keys, a 60 s fixed window never exhausted. ' +
-      'Redis: 10,000 calls with 100 in flight per round, 7 interleaved rounds, median calls per CPU-second of this process (the server is shared, the client side is what differs; wall clock in the note); ' +
+      'Redis: 20,000 calls with 100 in flight per round, 11 interleaved rounds, median calls per CPU-second of this process (the server is shared, the client side is what differs; wall clock in the note), ratios as the median of per-round ratios; ' +
       `each limiter on its own ioredis client to one local redis-server.${redis.note ? ` ${redis.note}.` : ''}`,
     rows,
     ratios,

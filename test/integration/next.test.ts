@@ -6,7 +6,7 @@
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,8 +87,12 @@ async function prepareApp(work: string): Promise<string> {
   const installed = path.join(app, 'node_modules', 'bulwark');
   await mkdir(installed, { recursive: true });
   await run('tar', ['-xzf', path.join(work, packed!.filename), '-C', installed, '--strip-components=1']);
-  for (const name of ['next', 'react', 'react-dom']) {
-    await symlink(path.join(REPO, 'node_modules', name), path.join(app, 'node_modules', name), 'dir');
+  // As `npm install bulwark` would: the package's own dependencies next to it, plus Next and React.
+  const manifest = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of ['next', 'react', 'react-dom', ...Object.keys(manifest.dependencies)]) {
+    const target = path.join(app, 'node_modules', name);
+    await mkdir(path.dirname(target), { recursive: true });
+    await symlink(path.join(REPO, 'node_modules', name), target, 'dir');
   }
   return app;
 }

@@ -181,13 +181,13 @@ describe('outage through Express: the insurance limiter takes over, then traffic
       const statuses = [...new Set(samples.map((s) => s.status))];
       console.log(
         `[rate-limit outage] ${samples.length} requests; during the outage ${outage.length} (${outage.filter((s) => s.source === 'insurance').length} by the insurance limiter); ` +
-          `slowest check ${slowest} ms (bound ${BOUND} ms); statuses ${statuses.join(',')}; back on Redis ${backAt === undefined ? 'never' : Math.round(backAt - restartedAt)} ms after the restart; ` +
+          `slowest protect() ${slowest} ms (bound ${BOUND} ms); statuses ${statuses.join(',')}; back on Redis ${backAt === undefined ? 'never' : Math.round(backAt - restartedAt)} ms after the restart; ` +
           `events: ${app.events.map((e) => e.type).join(', ')}`,
       );
       const late = samples.filter((s) => s.at > backAt! + 200 && s.source !== 'store').map((s) => `${s.source} at +${Math.round(s.at - backAt!)} ms`);
       const events = app.events.map((e) => `${e.type} (${String(e.details?.reason ?? '')})`);
       expect(statuses, 'statuses').toEqual([200]);
-      expect(slowest, 'slowest check').toBeLessThanOrEqual(BOUND + 50);
+      expect(slowest, 'slowest protect()').toBeLessThanOrEqual(BOUND + 50);
       expect(outage.filter((s) => s.source === 'insurance').length, 'insurance during the outage').toBeGreaterThan(0);
       expect(backAt, 'back on Redis').toBeDefined();
       expect(backAt! - restartedAt, 'time back to Redis').toBeLessThan(5000);
@@ -202,6 +202,46 @@ describe('outage through Express: the insurance limiter takes over, then traffic
       await app.close();
     }
   }, 60_000);
+});
+
+describe('a 429 through Express', () => {
+  it('carries Retry-After, RateLimit and RateLimit-Policy that agree with each other', async () => {
+    const store = redisStore();
+    await store.ready();
+    const app = await startRateLimitedApp({
+      store,
+      timeoutMs: 5000,
+      rules: [{ name: unique('api'), path: '/api/**', limits: [{ name: 'burst', points: 2, duration: 10 }, { name: 'hour', points: 100, duration: 3600, algorithm: 'gcra' }] }],
+    });
+    try {
+      const headers = { 'x-forwarded-for': '2001:db8:77::1' };
+      const responses = [];
+      for (let i = 0; i < 3; i++) responses.push(await request(`${app.url}/api/items`, { headers }));
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
+      const denied = responses[2]!;
+      const parse = (value: unknown) =>
+        new Map(
+          String(value)
+            .split(', ')
+            .map((item) => {
+              const [name, ...params] = item.split(';');
+              return [JSON.parse(name!) as string, Object.fromEntries(params.map((p) => p.split('=')).map(([k, v]) => [k!, Number(v)]))] as const;
+            }),
+        );
+      const policy = parse(denied.headers['ratelimit-policy']);
+      const state = parse(denied.headers['ratelimit']);
+      const retryAfter = Number(denied.headers['retry-after']);
+      expect([...policy.keys()]).toEqual([...state.keys()]);
+      const exhausted = [...state.entries()].filter(([, item]) => item.r === 0);
+      expect(exhausted.length).toBeGreaterThan(0);
+      expect(retryAfter).toBe(Math.max(...exhausted.map(([, item]) => item.t!)));
+      for (const [name, item] of state) expect(item.r!).toBeLessThanOrEqual(policy.get(name)!.q!);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(10);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('Cluster outage', () => {

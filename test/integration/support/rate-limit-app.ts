@@ -1,45 +1,41 @@
 /**
- * A real Express 5 app behind `protect(createBulwark(...))` with the rate-limit guard as the next
- * middleware, on a free loopback port. Each response says how long the guard's check took
- * (`x-check-ms`) and who decided (`x-limit-source`), so outage tests can see the insurance limiter.
- *
- * TODO(lead): once createBulwark wires the guard (`createBulwark({ rateLimit })`), drop the
- * middleware below and pass the guard options to createBulwark instead; the assertions stay.
+ * A real Express 5 app behind `protect(createBulwark({ rateLimit }))` on a free loopback port. Each
+ * response says how long protection took (`x-check-ms`, measured around the middleware) and who
+ * decided its limits (`x-limit-source`: `insurance` when the context lists a rate limit as failed
+ * open, `store` otherwise), so outage tests can see the insurance limiter take over.
  */
 
 import http from 'node:http';
 import express from 'express';
 import { protect } from '../../../src/adapters/express.js';
-import { fromNodeRequest } from '../../../src/adapters/node-http.js';
-import { createBulwark, type RequestContext } from '../../../src/core/index.js';
-import { createRateLimitGuard, type RateLimitEvent, type RateLimitGuardOptions } from '../../../src/core/rate-limit/index.js';
+import { createBulwark, type RequestContext, type SecurityEvent } from '../../../src/core/index.js';
+import type { RateLimitGuardOptions } from '../../../src/core/rate-limit/index.js';
 import { listen } from '../../harness/net.js';
 
 export interface RateLimitedApp {
   url: string;
-  events: RateLimitEvent[];
+  /** Store and rate-limit events (the access log and others left out). */
+  events: SecurityEvent[];
   close(): Promise<void>;
 }
 
-export async function startRateLimitedApp(options: RateLimitGuardOptions): Promise<RateLimitedApp> {
-  const events: RateLimitEvent[] = [];
-  const guard = createRateLimitGuard(options, (event) => events.push(event));
-  const app = express();
+const KEPT = new Set(['store_unavailable', 'store_recovered', 'excess_rate_limit_exceeded']);
+
+export async function startRateLimitedApp(rateLimit: RateLimitGuardOptions): Promise<RateLimitedApp> {
+  const events: SecurityEvent[] = [];
   // Loopback is the "proxy": tests spread clients over X-Forwarded-For addresses.
-  app.use(protect(createBulwark({ trustProxy: 'loopback', csrf: false })));
-  app.use((req, res, next) => {
+  const bulwark = createBulwark({ trustProxy: 'loopback', csrf: false, rateLimit, onEvent: (event) => KEPT.has(event.type) && events.push(event) });
+  const app = express();
+  app.use((_req, res, next) => {
+    res.locals.startedAt = performance.now();
+    next();
+  });
+  app.use(protect(bulwark));
+  app.use((_req, res, next) => {
     const context = res.locals.bulwark as RequestContext;
-    const started = performance.now();
-    Promise.resolve(guard.check({ request: fromNodeRequest(req, req.originalUrl), method: req.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context })).then(
-      (outcome) => {
-        res.setHeader('x-check-ms', (performance.now() - started).toFixed(1));
-        res.setHeader('x-limit-source', outcome.limits.map((limit) => limit.source).join(','));
-        for (const [name, value] of outcome.headers) res.setHeader(name, value);
-        if (outcome.allowed) return next();
-        res.status(429).json({ error: 'too_many_requests', retryAfter: outcome.retryAfterSeconds });
-      },
-      (error: unknown) => next(error),
-    );
+    res.setHeader('x-check-ms', (performance.now() - (res.locals.startedAt as number)).toFixed(1));
+    res.setHeader('x-limit-source', context.failedOpen.some((name) => name.startsWith('rate-limit:')) ? 'insurance' : 'store');
+    next();
   });
   app.get('/api/items', (_req, res) => {
     res.json({ items: [] });
