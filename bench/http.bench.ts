@@ -59,7 +59,7 @@ function pin(pid: number, cores: string): boolean {
 const LAST_CORE = cpus().length - 1;
 
 function start(scenario: Scenario, pinned: boolean): Promise<Running> {
-  const child = fork(SERVER, [scenario.id], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SERVER, [scenario.id], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${scenario.id}: server did not start`)), 30_000);
     child.once('error', reject);

@@ -1,5 +1,6 @@
 /**
- * Runs the benches and records them: `node --import tsx bench/run.ts [headers] [http]` (all by default).
+ * Runs the benches and records them: `npm run bench -- [headers] [http]` (all by default; it builds first
+ * and runs the benches on the compiled dist/, see support/shipped-build.mjs).
  * Writes bench/results.json (git-ignored) and regenerates docs/benchmarks.md from it; a bench that was
  * not run this time keeps its previous results there.
  */

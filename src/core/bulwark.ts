@@ -21,7 +21,8 @@ import { requestIdFrom } from './http/request-id.js';
 import { splitRequestTarget } from './http/request-target.js';
 import { ResponseHeaders } from './http/response-headers.js';
 import type { Decision, RequestContext, SecurityRequest } from './http/types.js';
-import { createGuards, type Mutable } from './pipeline/guards.js';
+import { PipelineContext } from './pipeline/context.js';
+import { createGuards } from './pipeline/guards.js';
 import { createRoutePolicies, type RouteOptions } from './routes/route-policies.js';
 import type { SessionGuard } from './sessions/guard.js';
 import { createInjectionGuard, type InjectionGuardOptions } from './detect/guard.js';
@@ -79,7 +80,6 @@ const OPTION_NAMES = [
 ] as const;
 
 /** Shared by every request where no guard failed open; a guard that does replaces it with its own list. */
-const NONE_FAILED_OPEN: readonly string[] = Object.freeze([]);
 
 export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   checkKeys('createBulwark', options, OPTION_NAMES);
@@ -140,20 +140,7 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
     headers.setTrusted('x-request-id', requestId);
     const target = splitRequestTarget(request.url);
-    const context: Mutable<RequestContext> = {
-      requestId,
-      clientIp: undefined,
-      secure: request.secure === true,
-      host: target?.host ?? '',
-      nonce: undefined,
-      csrfToken: undefined,
-      session: undefined,
-      failedOpen: NONE_FAILED_OPEN,
-      startedAt: performance.now(),
-      method: request.method,
-      path: target?.path ?? '/',
-      userAgent: request.headers.get('user-agent') ?? undefined,
-    };
+    const context = new PipelineContext(requestId, request.secure === true, target?.host ?? '', request.method, target?.path ?? '/', request.headers.get('user-agent') ?? undefined);
     return guards.run(request, target, context, headers);
   }
 

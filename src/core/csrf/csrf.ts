@@ -48,8 +48,8 @@ export interface CsrfCheckInput {
 
 export interface Csrf {
   check(input: CsrfCheckInput): CsrfVerdict;
-  /** The token for templates, and the cookie to set when the binding is new. */
-  token(request: SecurityRequest, isPageLoad: boolean): { token: string | undefined; setCookie: string | undefined };
+  /** Signs the token for templates when called (undefined: nothing binds one yet), and the cookie to set when the binding is new. */
+  token(request: SecurityRequest, isPageLoad: boolean): { issueToken: (() => string) | undefined; setCookie: string | undefined };
   /** True when the only remaining proof is the `_csrf` field of a form body, which the adapter must read. */
   wantsFormToken(request: SecurityRequest, secure: boolean): boolean;
 }
@@ -60,6 +60,7 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_VARY = 'Sec-Fetch-Site, Origin';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BINDING_ID = /^[A-Za-z0-9_-]{22}$/;
+const COOKIE_ATTRIBUTES = { secure: true, httpOnly: true, sameSite: 'Lax', path: '/' } as const;
 
 function normalizeOrigin(path: string, origin: unknown): string {
   const text = typeof origin === 'string' ? origin.replace(/\/$/, '').toLowerCase() : '';
@@ -153,11 +154,11 @@ export function createCsrf(options: CsrfOptions = {}, path = 'csrf'): Csrf {
 
     token(request, isPageLoad) {
       const bound = binding(request);
-      if (bound !== undefined) return { token: tokens.issue(bound), setCookie: undefined };
-      if (!isPageLoad) return { token: undefined, setCookie: undefined };
+      if (bound !== undefined) return { issueToken: () => tokens.issue(bound), setCookie: undefined };
+      if (!isPageLoad) return { issueToken: undefined, setCookie: undefined };
       const id = randomBindingId();
-      const setCookie = serializeCookie(CSRF_COOKIE, id, { secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
-      return { token: tokens.issue(id), setCookie };
+      const setCookie = serializeCookie(CSRF_COOKIE, id, COOKIE_ATTRIBUTES);
+      return { issueToken: () => tokens.issue(id), setCookie };
     },
 
     wantsFormToken(request, secure) {
