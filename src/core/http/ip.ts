@@ -19,24 +19,28 @@ export interface IpRange {
 
 const MAX_IP_TEXT = 64;
 
+/** Strict dotted quad: four parts of 1-3 digits, no leading zeros (octal ambiguity), no hex, no empty parts. One pass, no substrings. */
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  if (text.length < 7 || text.length > 15) return undefined;
   const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i]!;
-    // Strict dotted-quad: no leading zeros (octal ambiguity), no hex, no empty parts.
-    if (part.length === 0 || part.length > 3 || (part.length > 1 && part[0] === '0')) return undefined;
-    let value = 0;
-    for (let j = 0; j < part.length; j++) {
-      const digit = part.charCodeAt(j) - 48;
-      if (digit < 0 || digit > 9) return undefined;
-      value = value * 10 + digit;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i === text.length ? 46 : text.charCodeAt(i);
+    if (code === 46) {
+      if (digits === 0 || part > 3) return undefined;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+      continue;
     }
-    if (value > 255) return undefined;
-    bytes[i] = value;
+    const digit = code - 48;
+    if (digit < 0 || digit > 9 || (digits === 1 && value === 0)) return undefined;
+    value = value * 10 + digit;
+    if (++digits > 3 || value > 255) return undefined;
   }
-  return bytes;
+  return part === 4 ? bytes : undefined;
 }
 
 function parseHextet(part: string): number | undefined {
