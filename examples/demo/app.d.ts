@@ -34,11 +34,22 @@ export interface DemoStartOptions {
   host?: string;
   /** Receives each console line. Default console.log. */
   log?: (line: string) => void;
+  /** Where `REDIS_URL` is read (rate limits and bans count in that Redis when set). Default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
-export function demoOptions(sinks: { logger: PinoLikeLogger; onEvent: (event: SecurityEvent) => void }): {
+/** The demo's rate limits and bans, in memory or in the Redis of `REDIS_URL`. */
+export interface DemoRateLimits {
+  readonly rateLimit: NonNullable<BulwarkOptions['rateLimit']>;
+  readonly bans: NonNullable<BulwarkOptions['bans']>;
+  readonly storeLabel: string;
+  close(): Promise<void>;
+}
+
+export function demoOptions(sinks: { logger: PinoLikeLogger; onEvent: (event: SecurityEvent) => void; rateLimits: DemoRateLimits }): {
   html: BulwarkOptions;
   api: BulwarkOptions;
+  guarded: BulwarkOptions;
 };
-export function createDemoApp(options?: { log?: (line: string) => void }): { app: Express; feed: EventFeed };
+export function createDemoApp(options?: { log?: (line: string) => void; env?: Record<string, string | undefined> }): { app: Express; feed: EventFeed; close(): Promise<void> };
 export function startDemo(options?: DemoStartOptions): Promise<RunningDemo>;

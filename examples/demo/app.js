@@ -10,11 +10,17 @@ import { protect } from '../../dist/adapters/express.js';
 import { createBulwark } from '../../dist/core/index.js';
 import { guardRoutes } from './features/guards.js';
 import { features } from './features/index.js';
+import { createDemoRateLimits } from './features/rate-limit.js';
 import { html, renderPage } from './layout.js';
 import { createConsoleLogger, createEventFeed } from './log.js';
 
-/** The two bulwark configurations: `html` for pages, `api` for the JSON routes under /api. */
-export function demoOptions({ logger, onEvent }) {
+/**
+ * The three bulwark configurations: `html` for pages, `api` for the JSON routes under /api, and
+ * `guarded` for /api/guarded, where the injection guard blocks. Elsewhere it only reports (the
+ * signup and comment demos take attacks on purpose, to show what the validators and the
+ * sanitizer make of them); its findings appear on /events.
+ */
+export function demoOptions({ logger, onEvent, rateLimits }) {
   const shared = {
     // The demo's "proxy" is you with curl on loopback, so forwarding headers from loopback count.
     trustProxy: 'loopback',
@@ -22,6 +28,9 @@ export function demoOptions({ logger, onEvent }) {
     accessLog: true,
     // Off: the demo serves plain HTTP. In production: httpsRedirect: true (308 to https://).
     httpsRedirect: false,
+    rateLimit: rateLimits.rateLimit,
+    bans: rateLimits.bans,
+    injection: { mode: 'report', body: true },
     logger,
     onEvent,
   };
@@ -42,21 +51,28 @@ export function demoOptions({ logger, onEvent }) {
       routes: guardRoutes,
     },
     api: { ...shared, headers: { preset: 'api' } },
+    guarded: { ...shared, headers: { preset: 'api' }, injection: { mode: 'block', body: true } },
   };
 }
 
-/** Builds the Express app. `log` receives each console line (default console.log). */
-export function createDemoApp({ log = console.log } = {}) {
+/**
+ * Builds the Express app. `log` receives each console line (default console.log); with
+ * `env.REDIS_URL` set, rate limits and bans count in that Redis instead of memory.
+ */
+export function createDemoApp({ log = console.log, env = process.env } = {}) {
   const feed = createEventFeed(50);
-  const options = demoOptions({ logger: createConsoleLogger(log), onEvent: feed.record });
+  const rateLimits = createDemoRateLimits(env);
+  const options = demoOptions({ logger: createConsoleLogger(log), onEvent: feed.record, rateLimits });
   const pagesBulwark = createBulwark(options.html);
   const apiBulwark = createBulwark(options.api);
+  const guardedBulwark = createBulwark(options.guarded);
 
   const nav = features.map(({ path, title }) => ({ path, title }));
   const demo = {
     features,
     feed,
     log,
+    rateLimits,
     render(res, { title, body, status = 200 }) {
       res.status(status).type('html').send(renderPage({ title, body, nav, context: res.locals.bulwark }));
     },
@@ -65,7 +81,8 @@ export function createDemoApp({ log = console.log } = {}) {
   const app = express();
   const pages = express.Router();
   const api = express.Router();
-  for (const feature of features) feature.register({ pages, api, demo });
+  const guarded = express.Router();
+  for (const feature of features) feature.register({ pages, api, guarded, demo });
 
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', requestId: res.locals.bulwark.requestId } });
@@ -75,6 +92,7 @@ export function createDemoApp({ log = console.log } = {}) {
   });
 
   // Each part has its own bulwark; a request passes exactly one of them.
+  app.use('/api/guarded', protect(guardedBulwark), guarded);
   app.use('/api', protect(apiBulwark), api);
   app.use(protect(pagesBulwark), pages);
   app.use((error, req, res, _next) => {
@@ -83,15 +101,15 @@ export function createDemoApp({ log = console.log } = {}) {
     log(`[demo] ${status}: ${error instanceof Error ? error.message : String(error)}`);
     if (!res.headersSent) res.status(status).type('text').send(status === 500 ? 'Internal error\n' : 'Bad request\n');
   });
-  return { app, feed };
+  return { app, feed, close: () => rateLimits.close() };
 }
 
 /**
  * Starts the demo. Resolves to `{ server, url, port, feed, features, close() }`.
  * `port` 0 picks a free port; `host` defaults to 127.0.0.1 (loopback only).
  */
-export async function startDemo({ port = 3000, host = '127.0.0.1', log = console.log } = {}) {
-  const { app, feed } = createDemoApp({ log });
+export async function startDemo({ port = 3000, host = '127.0.0.1', log = console.log, env = process.env } = {}) {
+  const { app, feed, close: closeApp } = createDemoApp({ log, env });
   const server = http.createServer(app);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -102,7 +120,7 @@ export async function startDemo({ port = 3000, host = '127.0.0.1', log = console
   const url = `http://${shownHost}:${address.port}`;
   const close = () =>
     new Promise((resolve) => {
-      server.close(() => resolve());
+      server.close(() => closeApp().then(resolve, resolve));
       server.closeAllConnections();
     });
   return { server, url, port: address.port, feed, features, close };

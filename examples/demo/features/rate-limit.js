@@ -6,9 +6,8 @@
  * process.
  */
 
-import { createBanList, createRateLimitGuard, RATE_LIMIT_TIERS } from '../../../dist/core/rate-limit/index.js';
+import { createBanList, RATE_LIMIT_TIERS } from '../../../dist/core/rate-limit/index.js';
 import { createMemoryStore, createRedisStore } from '../../../dist/core/store/index.js';
-import { fromNodeRequest } from '../../../dist/adapters/node-http.js';
 import { html } from '../layout.js';
 
 const RATE_LIMIT_HEADERS = ['ratelimit-policy', 'ratelimit', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
@@ -34,27 +33,6 @@ export function createDemoRateLimits(env = process.env) {
   return { store, bans, rateLimit, storeLabel: redisUrl ? 'Redis (REDIS_URL)' : 'memory (set REDIS_URL to use Redis)', close: () => store.close() };
 }
 
-/**
- * Applies the rate-limit guard to one route, for as long as createBulwark does not run it itself.
- * TODO(lead): once `createBulwark({ rateLimit })` runs the guard, the pipeline sets the headers
- * first and this middleware steps aside (it checks for them), so it can simply be removed.
- */
-function limited(guard, bans) {
-  return (req, res, next) => {
-    if (res.getHeader('ratelimit-policy') !== undefined || res.getHeader('x-ratelimit-limit') !== undefined) return next();
-    const context = res.locals.bulwark;
-    const banned = context.clientIp === undefined ? false : bans.isBanned(context.clientIp);
-    Promise.resolve(banned)
-      .then((isBanned) => (isBanned ? undefined : guard.check({ request: fromNodeRequest(req, req.originalUrl), method: req.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context })))
-      .then((outcome) => {
-        if (outcome === undefined) return res.status(403).type('text').send('Forbidden: this address is banned for a while\n');
-        for (const [name, value] of outcome.headers) res.setHeader(name, value);
-        if (outcome.allowed) return next();
-        res.status(429).type('text').send(`Too many requests: try again in ${outcome.retryAfterSeconds} s\n`);
-      }, next);
-  };
-}
-
 function sentHeaders(res) {
   return Object.fromEntries(RATE_LIMIT_HEADERS.filter((name) => res.getHeader(name) !== undefined).map((name) => [name, String(res.getHeader(name))]));
 }
@@ -68,13 +46,9 @@ export const rateLimitFeature = {
     { note: 'The API tier: RateLimit-Policy and RateLimit on every response', command: `curl -si ${base}/api/rate-limit | grep -i ratelimit` },
     { note: 'IPv6 clients share a budget per /56 (the demo trusts loopback as a proxy)', command: `curl -s -H 'X-Forwarded-For: 2001:db8:0:1200::1' ${base}/api/rate-limit; curl -s -H 'X-Forwarded-For: 2001:db8:0:12ff::9' ${base}/api/rate-limit` },
   ],
+  // The limits themselves run in the pipeline (app.js passes createDemoRateLimits() to createBulwark): these routes only show them.
   register({ pages, api, demo }) {
-    const setup = demo.rateLimits ?? createDemoRateLimits(process.env);
-    const emit = (event) => {
-      demo.feed?.record({ time: new Date().toISOString(), ...event });
-      demo.log(`[bulwark] ${event.level.padEnd(5)} ${event.type}: ${event.description}${event.clientIp ? `  (ip=${event.clientIp})` : ''}`);
-    };
-    const guard = createRateLimitGuard(setup.rateLimit, emit);
+    const setup = demo.rateLimits;
 
     pages.get('/rate-limit', (req, res) => {
       const { csrfToken, clientIp } = res.locals.bulwark;
@@ -97,7 +71,7 @@ export const rateLimitFeature = {
       });
     });
 
-    pages.post('/rate-limit/login', limited(guard, setup.bans), (req, res) => {
+    pages.post('/rate-limit/login', (req, res) => {
       const headers = sentHeaders(res);
       demo.render(res, {
         status: 401,
@@ -108,7 +82,7 @@ export const rateLimitFeature = {
       });
     });
 
-    api.get('/rate-limit', limited(guard, setup.bans), (req, res) => {
+    api.get('/rate-limit', (req, res) => {
       res.json({ store: setup.storeLabel, clientIp: res.locals.bulwark.clientIp ?? null, headers: sentHeaders(res) });
     });
   },

@@ -102,18 +102,26 @@ export const signupFeature = {
       note: 'An attack in every field: 422 with the issues and the detector findings',
       command: `curl -s -H 'Sec-Fetch-Site: same-origin' -H 'Content-Type: application/json' -d '{"name":"<svg onload=alert(1)>","email":"a@b@c","website":"java\\tscript:alert(1)","bio":"1 UNION SELECT password FROM users--"}' ${base}/api/signup`,
     },
+    {
+      note: 'The same attack under /api/guarded, where the pipeline injection guard blocks bodies and queries: 400 before the handler runs',
+      command: `curl -si -H 'Sec-Fetch-Site: same-origin' -H 'Content-Type: application/json' -d '{"name":"Eve","bio":"1 UNION SELECT password FROM users--"}' ${base}/api/guarded/signup | head -1; curl -si "${base}/api/guarded/search?q=%27%20OR%20%271%27%3D%271" | head -1`,
+    },
   ],
-  register({ pages, api, demo }) {
+  register({ pages, api, guarded, demo }) {
     pages.get('/signup', (req, res) => page(demo, res, EXAMPLE, 'standard'));
     pages.post('/signup', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), (req, res) => {
       const body = req.body ?? {};
       const level = levelOf(body.level);
       page(demo, res, body, level, checkSignup(body, level));
     });
-    api.post('/signup', express.json({ limit: '16kb' }), (req, res) => {
+    const signupApi = (req, res) => {
       const body = req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
       const outcome = checkSignup(body, levelOf(req.query.level));
       res.status(outcome.ok ? 200 : 422).json(outcome);
-    });
+    };
+    api.post('/signup', express.json({ limit: '16kb' }), signupApi);
+    // Behind the blocking injection guard: an attack never reaches these handlers.
+    guarded.post('/signup', express.json({ limit: '16kb' }), signupApi);
+    guarded.get('/search', (req, res) => res.json({ q: String(req.query.q ?? ''), results: [] }));
   },
 };

@@ -88,7 +88,11 @@ export class Inspection {
  * `LimitExceededError` when the value is over the structure limits, `ConfigurationError` for bad options.
  */
 export function inspect(value: unknown, options?: InspectOptions): InspectResult {
-  const normalized = normalizeInspectOptions(options);
+  return inspectNormalized(value, normalizeInspectOptions(options));
+}
+
+/** `inspect` with options normalized once, for callers that inspect many values. */
+export function inspectNormalized(value: unknown, normalized: NormalizedInspectOptions): InspectResult {
   const limits = checkWithLimits(value, normalized.limits);
   if (!limits.ok) throw new LimitExceededError(`inspect: ${limits.message}`, limits.limit);
   const inspection = new Inspection(normalized);

@@ -7,7 +7,7 @@
 import { LimitExceededError } from '../errors.js';
 import { percentDecode } from './decode.js';
 import { childPath, Inspection } from './inspect.js';
-import { normalizeInspectOptions } from './levels.js';
+import { normalizeInspectOptions, type NormalizedInspectOptions } from './levels.js';
 import type { InspectOptions, InspectResult } from './types.js';
 
 export interface QueryParameter {
@@ -21,6 +21,11 @@ export function parseQuery(url: string, maxParameters = Infinity, maxLength = In
   const hash = url.indexOf('#', question < 0 ? 0 : question);
   const end = hash < 0 ? url.length : hash;
   const query = question < 0 ? (url.includes('=') && !url.includes('/') ? url.slice(0, end) : '') : url.slice(question + 1, end);
+  return parseParameters(query, maxParameters, maxLength);
+}
+
+/** `name=value&...` as a server parses a query or an `application/x-www-form-urlencoded` body. */
+export function parseParameters(query: string, maxParameters = Infinity, maxLength = Infinity): QueryParameter[] {
   const parameters: QueryParameter[] = [];
   if (query.length === 0) return parameters;
   for (let start = 0; start <= query.length; ) {
@@ -28,20 +33,33 @@ export function parseQuery(url: string, maxParameters = Infinity, maxLength = In
     if (amp < 0) amp = query.length;
     if (amp > start) {
       if (parameters.length >= maxParameters) {
-        throw new LimitExceededError(`scanQuery: more than ${maxParameters} query parameters`, 'maxKeys');
+        throw new LimitExceededError(`more than ${maxParameters} parameters`, 'maxKeys');
       }
       const pair = query.slice(start, amp);
       const eq = pair.indexOf('=');
       const name = percentDecode(eq < 0 ? pair : pair.slice(0, eq), true);
       const value = eq < 0 ? '' : percentDecode(pair.slice(eq + 1), true);
       if (name.length > maxLength || value.length > maxLength) {
-        throw new LimitExceededError(`scanQuery: query parameter longer than ${maxLength} characters`, 'maxStringLength');
+        throw new LimitExceededError(`a parameter longer than ${maxLength} characters`, 'maxStringLength');
       }
       parameters.push({ name, value });
     }
     start = amp + 1;
   }
   return parameters;
+}
+
+/** Inspects parameters already parsed; findings have paths like `$.q`. */
+export function inspectParameters(parameters: readonly QueryParameter[], options: NormalizedInspectOptions): InspectResult {
+  const inspection = new Inspection(options);
+  if (options.kinds.size > 0) {
+    for (const { name, value } of parameters) {
+      const path = childPath('$', name);
+      inspection.scanKey(name, path);
+      inspection.scanString(value, path);
+    }
+  }
+  return inspection.result();
 }
 
 /**
@@ -51,14 +69,5 @@ export function parseQuery(url: string, maxParameters = Infinity, maxLength = In
  */
 export function scanQuery(url: string, options?: InspectOptions): InspectResult {
   const normalized = normalizeInspectOptions(options, 'scanQuery');
-  const parameters = parseQuery(url, normalized.limits.maxKeys, normalized.limits.maxStringLength);
-  const inspection = new Inspection(normalized);
-  if (normalized.kinds.size > 0) {
-    for (const { name, value } of parameters) {
-      const path = childPath('$', name);
-      inspection.scanKey(name, path);
-      inspection.scanString(value, path);
-    }
-  }
-  return inspection.result();
+  return inspectParameters(parseQuery(url, normalized.limits.maxKeys, normalized.limits.maxStringLength), normalized);
 }

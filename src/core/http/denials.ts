@@ -19,6 +19,7 @@ export const DENIALS: Readonly<Record<DenyCode, Denial>> = {
   headers_too_large: { status: 431, message: 'Request header fields too large', event: 'input_validation_fail', level: 'WARN' },
   method_not_allowed: { status: 405, message: 'Method not allowed', event: 'input_validation_fail', level: 'WARN' },
   payload_too_large: { status: 413, message: 'Payload too large', event: 'input_validation_fail', level: 'WARN' },
+  request_timeout: { status: 408, message: 'Request timeout', event: 'input_validation_fail', level: 'WARN' },
   unsupported_media_type: { status: 415, message: 'Unsupported media type', event: 'input_validation_fail', level: 'WARN' },
   ip_forbidden: { status: 403, message: 'Forbidden', event: 'authz_fail', level: 'WARN' },
   rate_limited: { status: 429, message: 'Too many requests', event: 'excess_rate_limit_exceeded', level: 'WARN' },

@@ -29,6 +29,7 @@ export type DenyCode =
   | 'headers_too_large'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'ip_forbidden'
   | 'csrf_failed'

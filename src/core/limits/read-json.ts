@@ -95,7 +95,7 @@ function normalize(options: ReadJsonOptions = {}, path = 'readJson'): Readonly<R
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /** `application/json` or `application/<name>+json`, with no charset or a UTF-8 one. */
-function isJsonContentType(value: string | undefined): boolean {
+export function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const [essence = '', ...parameters] = value.toLowerCase().split(';');
   const type = essence.trim();

@@ -6,6 +6,7 @@
 
 import { CSRF_VARY, isSafeMethod } from '../csrf/csrf.js';
 import { readFormToken } from '../csrf/form-token.js';
+import { TimeBudgetExceededError } from '../errors.js';
 import type { EmitEvent } from '../events/emitter.js';
 import type { SecurityEvent } from '../events/types.js';
 import type { SecurityHeaders } from '../headers/security-headers.js';
@@ -22,10 +23,8 @@ import { measureHeaders } from '../limits/header-size.js';
 import type { Policy } from '../routes/route-policies.js';
 import type { RateLimitGuard, RateLimitOutcome } from '../rate-limit/guard.js';
 import type { SessionGuard } from '../sessions/guard.js';
-import type { InjectionGuard } from '../detect/guard.js';
-
-/** The context as the pipeline fills it in; applications get it read-only. */
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import type { InjectionGuard, ScanOutcome } from '../detect/guard.js';
+import type { PipelineContext } from './context.js';
 
 export interface GuardParts {
   emit: EmitEvent;
@@ -45,14 +44,25 @@ interface Passage {
   /** The client address parsed, for IP rules. */
   address: IpAddress | undefined;
   target: RequestTarget;
-  context: Mutable<RequestContext>;
+  context: PipelineContext;
   headers: ResponseHeaders;
   policy: Policy;
   bodyLimit: BodyLimit | undefined;
 }
 
-/** Without a body limit (limits off), the CSRF form-field check still reads no more than this. */
-const FORM_TOKEN_MAX_BYTES = 1024 * 1024;
+/** Without a body limit (limits off), guards that read a body (CSRF form field, injection scan) still read no more than this. */
+const GUARD_BODY_LIMIT: BodyLimit = Object.freeze({ maxBytes: 1024 * 1024, idleTimeoutMs: 30_000 });
+
+function guardBodyLimit(p: Passage): BodyLimit {
+  return p.bodyLimit ?? GUARD_BODY_LIMIT;
+}
+
+const UNSCANNABLE: Readonly<Record<Exclude<ScanOutcome, object>, string>> = {
+  'over-limits': 'over the inspection limits',
+  unreadable: 'could not be parsed for inspection',
+  'too-large': 'over its size limit',
+  stalled: 'stalled while being read for inspection',
+};
 
 function isPageLoad(request: SecurityRequest): boolean {
   if (request.method !== 'GET') return false;
@@ -88,36 +98,39 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     return { allowed: false, status: 500, code: 'internal_error', message: DENIALS.internal_error.message, headers, removeHeaders, context };
   }
 
-  function checkCsrf(p: Passage, formToken?: string): Decision {
+  function checkCsrf(p: Passage, formToken?: string): Decision | Promise<Decision> {
     const csrf = p.policy.csrf!;
     const ownOrigin = `${p.context.secure ? 'https' : 'http'}://${p.context.host}`;
     const verdict = csrf.check({ request: p.request, ownOrigin, secure: p.context.secure, formToken });
     if (!verdict.allowed) return deny(p.context, p.headers, 'csrf_failed', verdict.reason);
-    return allow(p.context, p.headers, p.bodyLimit);
+    return bodyInjectionGuard(p);
   }
 
   function csrfGuard(p: Passage): Decision | Promise<Decision> {
     const csrf = p.policy.csrf;
-    if (csrf === undefined) return allow(p.context, p.headers, p.bodyLimit);
+    if (csrf === undefined) return bodyInjectionGuard(p);
     p.headers.setTrusted('vary', CSRF_VARY);
     if (isSafeMethod(p.request.method)) {
-      const { token, setCookie } = csrf.token(p.request, isPageLoad(p.request));
-      p.context.csrfToken = token;
+      const { issueToken, setCookie } = csrf.token(p.request, isPageLoad(p.request));
+      if (issueToken !== undefined) p.context.offerCsrfToken(issueToken);
       if (setCookie !== undefined) p.headers.append('set-cookie', setCookie);
-      return allow(p.context, p.headers, p.bodyLimit);
+      return bodyInjectionGuard(p);
     }
     const body = p.request.body;
     if (body === undefined || !csrf.wantsFormToken(p.request, p.context.secure)) return checkCsrf(p);
-    const maxBytes = p.bodyLimit?.maxBytes ?? FORM_TOKEN_MAX_BYTES;
-    return readFormToken(body(maxBytes), maxBytes).then(
+    const { maxBytes, idleTimeoutMs } = guardBodyLimit(p);
+    return readFormToken(body(maxBytes), maxBytes, idleTimeoutMs).then(
       (formToken) => checkCsrf(p, formToken),
-      () => deny(p.context, p.headers, 'payload_too_large', 'form body over its limit while looking for the CSRF token'),
+      (error: unknown) =>
+        error instanceof TimeBudgetExceededError
+          ? deny(p.context, p.headers, 'request_timeout', 'form body stalled while looking for the CSRF token')
+          : deny(p.context, p.headers, 'payload_too_large', 'form body over its limit while looking for the CSRF token'),
     );
   }
 
   function afterRateLimit(p: Passage, outcome: RateLimitOutcome): Decision | Promise<Decision> {
     for (const [name, value] of outcome.headers) p.headers.set(name, value);
-    if (outcome.failedOpen) p.context.failedOpen = [...p.context.failedOpen, ...outcome.failedOpen];
+    if (outcome.failedOpen) p.context.addFailedOpen(outcome.failedOpen);
     // The limiter already emitted excess_rate_limit_exceeded (once per key and period): no second event here.
     if (!outcome.allowed) return refuse(p.context, p.headers, 'rate_limited');
     return sessionGuard(p);
@@ -140,7 +153,7 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
         if (mode === 'append') headers.append(name, value);
         else headers.set(name, value);
       }
-      if (loaded.failedOpen) context.failedOpen = [...context.failedOpen, 'sessions'];
+      if (loaded.failedOpen) context.addFailedOpen(['sessions']);
       if (loaded.denied) return deny(context, headers, loaded.denied.code, loaded.denied.message, loaded.denied.status);
       return csrfGuard(p);
     });
@@ -173,21 +186,41 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     return injection === undefined ? ipGuard(p) : injectionGuard(p, injection);
   }
 
-  function injectionGuard(p: Passage, guard: InjectionGuard): Decision | Promise<Decision> {
-    const result = guard.scan(p.request.url, p.target.search);
-    if (result === 'over-limits') return deny(p.context, p.headers, 'injection_detected', 'query string over the inspection limits');
-    if (result.safe) return ipGuard(p);
-    // Kinds and parameter paths only: the evidence is attacker text and stays out of the log.
-    const details = { kinds: [...new Set(result.findings.map((f) => f.kind))], paths: result.findings.slice(0, 10).map((f) => f.path), mode: guard.mode };
-    if (guard.mode === 'report') {
-      emit({ type: 'input_validation_fail', level: 'WARN', description: 'possible injection in the query string (report only)', ...eventBase(p.context), details });
-      return ipGuard(p);
+  /** What the injection guard's scan means for the request: on to `next`, or a 400 (413, 408 for a body it could not read). */
+  function injectionVerdict(p: Passage, guard: InjectionGuard, where: 'query string' | 'body', outcome: ScanOutcome, next: () => Decision | Promise<Decision>): Decision | Promise<Decision> {
+    if (typeof outcome === 'string') {
+      const reason = `${where} ${UNSCANNABLE[outcome]}`;
+      if (guard.mode === 'report') {
+        emit({ type: 'input_validation_fail', level: 'WARN', description: `${reason} (report only)`, ...eventBase(p.context) });
+        return next();
+      }
+      return deny(p.context, p.headers, outcome === 'too-large' ? 'payload_too_large' : outcome === 'stalled' ? 'request_timeout' : 'injection_detected', reason);
     }
-    emit({ type: 'input_validation_fail', level: 'WARN', description: 'injection in the query string', ...eventBase(p.context), details });
+    if (outcome.safe) return next();
+    // Kinds and parameter paths only: the evidence is attacker text and stays out of the log.
+    const details = { kinds: [...new Set(outcome.findings.map((f) => f.kind))], paths: outcome.findings.slice(0, 10).map((f) => f.path), mode: guard.mode };
+    if (guard.mode === 'report') {
+      emit({ type: 'input_validation_fail', level: 'WARN', description: `possible injection in the ${where} (report only)`, ...eventBase(p.context), details });
+      return next();
+    }
+    emit({ type: 'input_validation_fail', level: 'WARN', description: `injection in the ${where}`, ...eventBase(p.context), details });
     return refuse(p.context, p.headers, 'injection_detected');
   }
 
-  function guard(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders) {
+  function injectionGuard(p: Passage, guard: InjectionGuard): Decision | Promise<Decision> {
+    return injectionVerdict(p, guard, 'query string', guard.scan(p.request.url, p.target.search), () => ipGuard(p));
+  }
+
+  /** Last: a body is read only for requests every other guard let through. */
+  function bodyInjectionGuard(p: Passage): Decision | Promise<Decision> {
+    const done = (): Decision => allow(p.context, p.headers, p.bodyLimit);
+    if (injection === undefined) return done();
+    const { maxBytes, idleTimeoutMs } = guardBodyLimit(p);
+    const scanned = injection.scanBody(p.request, maxBytes, idleTimeoutMs);
+    return scanned === undefined ? done() : scanned.then((outcome) => injectionVerdict(p, injection, 'body', outcome, done));
+  }
+
+  function guard(request: SecurityRequest, target: RequestTarget | undefined, context: PipelineContext, headers: ResponseHeaders) {
     const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, host: context.host });
     context.clientIp = client.ip;
     context.secure = client.secure;
@@ -209,7 +242,7 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
 
   return {
     /** Runs every guard; a guard that throws (a bug, an exhausted resource) denies with 500, never lets the request through. */
-    run(request: SecurityRequest, target: RequestTarget | undefined, context: Mutable<RequestContext>, headers: ResponseHeaders): Decision | Promise<Decision> {
+    run(request: SecurityRequest, target: RequestTarget | undefined, context: PipelineContext, headers: ResponseHeaders): Decision | Promise<Decision> {
       try {
         const decision = guard(request, target, context, headers);
         return decision instanceof Promise ? decision.catch((error: unknown) => crashed(context, headers, error)) : decision;
