@@ -57,6 +57,7 @@ export interface SessionGuard {
 }
 
 const TOUCH_MEMORY = 10_000;
+const NO_CONTEXT: SessionLoadContext = Object.freeze({});
 
 function pathOf(request: SecurityRequest): string {
   const url = request.url;
@@ -159,7 +160,9 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   function settled(found: StoredSession | Pointer | undefined, now: number): found is StoredSession {
     if (found === undefined || isPointer(found)) return false;
     const { record } = found;
-    return now < repository.endsAt(record) && now - record.r < config.rotateMs && now - Math.max(record.r, touched.get(found.hash) ?? 0) < config.touchMs;
+    if (now >= repository.endsAt(record) || now - record.r >= config.rotateMs) return false;
+    // Touched recently: by its last id change, or else by this process (the map is read only then).
+    return now - record.r < config.touchMs || now - (touched.get(found.hash) ?? 0) < config.touchMs;
   }
 
   function stepUpDenial(path: string, handle: SessionHandle): SessionDenial | undefined {
@@ -171,22 +174,67 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
     return undefined;
   }
 
+  /** The store's answer at `now` turned into the result, through the slow path when something is due. */
+  function conclude(hash: string, text: string | undefined, meta: RequestMeta, now: number): SessionLoadResult | Promise<SessionLoadResult> {
+    let found: StoredSession | Pointer | undefined;
+    try {
+      found = repository.interpret(hash, text);
+      if (settled(found, now)) return finish(meta, found, undefined, false);
+    } catch {
+      return finish(meta, undefined, undefined, true);
+    }
+    return settleThenFinish(hash, found, meta, now);
+  }
+
+  async function settleThenFinish(hash: string, found: StoredSession | Pointer | undefined, meta: RequestMeta, now: number): Promise<SessionLoadResult> {
+    try {
+      const { session, cookie } = await settle(hash, found, meta, now);
+      return finish(meta, session, cookie, false);
+    } catch {
+      // StoreUnavailableError, or anything unexpected: the declared policy decides, never a throw.
+      return finish(meta, undefined, undefined, true);
+    }
+  }
+
+  /** A store that answers later (Redis): the time is read once the answer is in. */
+  async function fetchThenConclude(hash: string, meta: RequestMeta): Promise<SessionLoadResult> {
+    let text: string | undefined;
+    try {
+      text = await repository.fetch(hash);
+    } catch {
+      return finish(meta, undefined, undefined, true);
+    }
+    return conclude(hash, text, meta, Date.now());
+  }
+
+  /**
+   * The steps of a load, without a promise as long as nothing needs one: the memory store answers
+   * at once, and most requests find a live session with nothing due (no rotation, touch or expiry).
+   */
+  function loadNow(request: SecurityRequest, context: SessionLoadContext): SessionLoadResult | Promise<SessionLoadResult> {
+    const meta = metaOf(request, context);
+    const id = readCookie(request.headers.get('cookie'), config.cookie.name);
+    if (id === undefined) return finish(meta, undefined, undefined, false);
+    if (!isSessionId(id)) return finish(meta, undefined, config.cookie.clear(), false);
+    const hash = storageHash(id);
+    if (!repository.readsNow()) return fetchThenConclude(hash, meta);
+    const now = Date.now();
+    let text: string | undefined;
+    try {
+      text = repository.fetchAt(hash, now);
+    } catch {
+      return finish(meta, undefined, undefined, true);
+    }
+    return conclude(hash, text, meta, now);
+  }
+
   return {
-    async load(request, context = {}) {
-      const meta = metaOf(request, context);
-      const id = readCookie(request.headers.get('cookie'), config.cookie.name);
-      if (id === undefined) return finish(meta, undefined, undefined, false);
-      if (!isSessionId(id)) return finish(meta, undefined, config.cookie.clear(), false);
-      const hash = storageHash(id);
+    load(request, context = NO_CONTEXT) {
       try {
-        const found = repository.interpret(hash, await repository.fetch(hash));
-        const now = Date.now();
-        if (settled(found, now)) return finish(meta, found, undefined, false);
-        const { session, cookie } = await settle(hash, found, meta, now);
-        return finish(meta, session, cookie, false);
-      } catch {
-        // StoreUnavailableError, or anything unexpected: the declared policy decides, never a throw.
-        return finish(meta, undefined, undefined, true);
+        const result = loadNow(request, context);
+        return result instanceof Promise ? result : Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error as Error);
       }
     },
 

@@ -9,9 +9,8 @@ import { fromRandomBytes } from '../random/pool.js';
 
 const ID_BYTES = 32;
 const ID_LENGTH = 43;
-// base64url characters, by char code: a table lookup per character is cheaper than a regex per request.
-const BASE64URL = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') BASE64URL[c.charCodeAt(0)] = 1;
+// One search for a character outside base64url: cheaper than a JavaScript loop over 43 characters.
+const NOT_BASE64URL = /[^A-Za-z0-9_-]/;
 
 const base64url = (bytes: Uint8Array, start: number, length: number): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('base64url');
@@ -27,9 +26,7 @@ export function newBindingId(): string {
 }
 
 export function isSessionId(value: string): boolean {
-  if (value.length !== ID_LENGTH) return false;
-  for (let i = 0; i < ID_LENGTH; i++) if (BASE64URL[value.charCodeAt(i)] !== 1) return false;
-  return true;
+  return value.length === ID_LENGTH && !NOT_BASE64URL.test(value);
 }
 
 // crypto.hash (Node 20.12+) is a one-shot digest several times cheaper than createHash for short input.

@@ -11,6 +11,7 @@
 
 import { InvalidInputError } from '../errors.js';
 import { storeKey, taggedKey } from '../store/key.js';
+import { syncReadOf } from '../store/memory-sync.js';
 import type { StoreKey, TaggedStoreKey } from '../store/types.js';
 import { newBindingId, newSessionId, storageHash } from './ids.js';
 import type { NormalizedSessionOptions } from './options.js';
@@ -122,6 +123,7 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
   const creationTime = (now: number): number => (lastCreated = Math.max(now, lastCreated + 0.001));
   const { store, idleMs, absoluteMs, graceMs, maxPerUser } = config;
   const parseCached = createParser();
+  const syncRead = syncReadOf(store);
   // A hash is base64url, which has none of the characters storeKey escapes: the key is built directly.
   const recordKey = (hash: string): StoreKey => `sess:${hash}` as StoreKey;
   const dataKey = (binding: string): StoreKey => storeKey('sessdata', binding);
@@ -168,6 +170,11 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
     fetch(hash: string): Promise<string | undefined> {
       return store.get(recordKey(hash));
     },
+
+    /** True when the store answers at once (the memory store, with its own `get`): `fetchAt` may be used. */
+    readsNow: (): boolean => syncRead !== undefined && store.get === syncRead.get,
+    /** `fetch` without the promise, at time `now`; throws where `fetch` rejects. */
+    fetchAt: (hash: string, now: number): string | undefined => syncRead!.read(recordKey(hash), now),
 
     /** What the stored text is: a session, a replaced id's pointer, or nothing usable. */
     interpret(hash: string, text: string | undefined): StoredSession | Pointer | undefined {

@@ -8,6 +8,7 @@ import { checkInteger } from '../config/check-options.js';
 import { InvalidInputError } from '../errors.js';
 import { StoreUnavailableError } from './errors.js';
 import { compareMembers, type MemoryMember } from './memory-members.js';
+import { registerSyncRead } from './memory-sync.js';
 import type { CollectionMember, SecurityStore } from './types.js';
 import * as check from './validate.js';
 
@@ -104,14 +105,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
   const sorted = (entry: CollectionEntry | undefined): Array<[string, MemoryMember]> =>
     entry === undefined ? [] : [...entry.members].sort(compareMembers);
 
-  return {
+  /** `get` at `now` without the promise: throws where `get` rejects. */
+  const getAt = (key: string, now: number): string | undefined => {
+    open();
+    return readValue(key, now)?.value;
+  };
+
+  const store: MemorySecurityStore = {
     kind: 'memory',
     prefix,
     timeoutMs,
 
     async get(key) {
-      open();
-      return readValue(key, Date.now())?.value;
+      return getAt(key, Date.now());
     },
 
     async set(key, value, options) {
@@ -221,4 +227,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
       entries.clear();
     },
   };
+  registerSyncRead(store, getAt);
+  return store;
 }
