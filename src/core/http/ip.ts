@@ -212,5 +212,8 @@ export function subnetKey(address: string, options: SubnetKeyOptions = {}): stri
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) {
     throw new ConfigurationError(`subnetKey: the IPv${ip.version} prefix must be an integer from 0 to ${max}`);
   }
-  return formatCidr({ version: ip.version, bytes: maskBytes(ip.bytes, prefix), prefix });
+  const bytes = maskBytes(ip.bytes, prefix);
+  // The same text as formatCidr, without Uint8Array#join, which costs more than the parse.
+  if (ip.version === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}/${prefix}`;
+  return formatCidr({ version: ip.version, bytes, prefix });
 }

@@ -21,7 +21,7 @@ import type { IpAddress } from '../http/ip.js';
 import type { BanList } from '../ip-rules/ip-rules.js';
 import { measureHeaders } from '../limits/header-size.js';
 import type { Policy } from '../routes/route-policies.js';
-import type { RateLimitGuard, RateLimitOutcome } from '../rate-limit/guard.js';
+import type { RateLimitGuard, RateLimitVerdict } from '../rate-limit/guard.js';
 import type { SessionGuard } from '../sessions/guard.js';
 import type { InjectionGuard, ScanOutcome } from '../detect/guard.js';
 import type { PipelineContext } from './context.js';
@@ -128,19 +128,19 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     );
   }
 
-  function afterRateLimit(p: Passage, outcome: RateLimitOutcome): Decision | Promise<Decision> {
-    for (const [name, value] of outcome.headers) p.headers.set(name, value);
-    if (outcome.failedOpen) p.context.addFailedOpen(outcome.failedOpen);
+  function afterRateLimit(p: Passage, verdict: RateLimitVerdict): Decision | Promise<Decision> {
+    if (verdict.failedOpen) p.context.addFailedOpen(verdict.failedOpen);
     // The limiter already emitted excess_rate_limit_exceeded (once per key and period): no second event here.
-    if (!outcome.allowed) return refuse(p.context, p.headers, 'rate_limited');
+    if (!verdict.allowed) return refuse(p.context, p.headers, 'rate_limited');
     return sessionGuard(p);
   }
 
+  /** The guard sets its headers on the response itself, trusted: it builds them from lower-case names, validated limit names and numbers. */
   function rateLimitGuard(p: Passage): Decision | Promise<Decision> {
     if (rateLimit === undefined) return sessionGuard(p);
     const { request, context } = p;
-    const outcome = rateLimit.check({ request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context });
-    return outcome instanceof Promise ? outcome.then((o) => afterRateLimit(p, o)) : afterRateLimit(p, outcome);
+    const verdict = rateLimit.enforce({ request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context }, p.headers);
+    return verdict instanceof Promise ? verdict.then((v) => afterRateLimit(p, v)) : afterRateLimit(p, verdict);
   }
 
   /** Loads the session (always a promise), queues its cookies on the response, then CSRF, which may bind to it. */

@@ -5,17 +5,18 @@
  * round trip per limit, all in parallel, each bounded by `timeoutMs`.
  */
 
-import { checkInteger, checkKeys, checkOneOf, fail, isPlainObject } from '../config/check-options.js';
-import { parseCidr, parseIp, rangeContains, subnetKey, type IpRange } from '../http/ip.js';
+import { checkInteger, checkKeys, fail, isPlainObject } from '../config/check-options.js';
 import type { RequestContext, SecurityRequest } from '../http/types.js';
-import { compilePathPattern, type PathMatcher } from '../routes/path-pattern.js';
 import type { SecurityStore } from '../store/types.js';
-import { createDenialLog, type DenialLog } from './denial-log.js';
-import { rateLimitHeaders, retryAfterSeconds, type HeaderDialects, type LimitOutcome } from './headers.js';
+import { createDenialReporter } from './denial-log.js';
+import { dialectsOf, exemptionsOf } from './guard-options.js';
+import { HeaderList, rateLimitItem, type HeaderSink } from './headers.js';
+import { createIpKeyMemo } from './ip-keys.js';
 import { checkKeySources, type KeySources } from './keys.js';
 import { circuitFor } from './limiter.js';
 import { checkFunction, checkStore, normalizeFailureOptions } from './options.js';
 import { compileRules, ruleApplies, type CompiledLimit, type CompiledRule, type RateLimitRule } from './rules.js';
+import { RequestTally } from './tally.js';
 import { RATE_LIMIT_TIERS } from './tiers.js';
 import type { RateLimitEventSink, RateLimitResult, StoreErrorPolicy } from './types.js';
 
@@ -63,12 +64,6 @@ export interface RateLimitReport extends RateLimitResult {
   readonly rule: string;
 }
 
-/** Field by field: an object spread here was the costliest step of a rate-limited request (bench/guards.bench.ts). */
-function reportOf(result: RateLimitResult, name: string, rule: string): RateLimitReport {
-  const { allowed, limit, remaining, resetAt, retryAfterMs, blocked, failedOpen, source } = result;
-  return { allowed, limit, remaining, resetAt, retryAfterMs, blocked, failedOpen, source, name, rule };
-}
-
 export interface RateLimitOutcome {
   readonly allowed: boolean;
   /** Lower-case names: `ratelimit-policy`, `ratelimit`, `x-ratelimit-*`, `retry-after` (429 only). */
@@ -80,8 +75,19 @@ export interface RateLimitOutcome {
   readonly limits: readonly RateLimitReport[];
 }
 
+/** @internal What the pipeline needs of a check once the headers are on the response. */
+export interface RateLimitVerdict {
+  readonly allowed: boolean;
+  readonly failedOpen?: readonly string[];
+}
+
 export interface RateLimitGuard {
   check(input: RateLimitGuardInput): RateLimitOutcome | Promise<RateLimitOutcome>;
+  /**
+   * @internal The pipeline's check: the same counts, events and headers as check(), the headers set
+   * on `headers` in the same order instead of listed, and no reports built.
+   */
+  enforce(input: RateLimitGuardInput, headers: HeaderSink): RateLimitVerdict | Promise<RateLimitVerdict>;
   /** Notes for `sys_monitor_disabled` when the options loosen protection. */
   readonly loosened: readonly string[];
 }
@@ -90,31 +96,8 @@ const OPTION_KEYS = [
   'rules', 'store', 'onStoreError', 'timeoutMs', 'breakerMs', 'maxKeys', 'insuranceShare', 'headers', 'exempt', 'ipv6Prefix', 'keys', 'bans', 'now',
 ] as const;
 const UNLIMITED: RateLimitOutcome = Object.freeze({ allowed: true, headers: Object.freeze([]), limits: Object.freeze([]) });
-
-interface Applied {
-  readonly rule: CompiledRule;
-  readonly limit: CompiledLimit;
-}
-
-function dialectsOf(value: unknown): HeaderDialects {
-  const mode = value === false ? false : (checkOneOf('rateLimit.headers', value, ['standard', 'legacy', 'both'] as const) ?? 'standard');
-  return { standard: mode === 'standard' || mode === 'both', legacy: mode === 'legacy' || mode === 'both' };
-}
-
-function exemptions(value: unknown): { paths: PathMatcher[]; ranges: IpRange[] } {
-  if (value === undefined) return { paths: [], ranges: [] };
-  checkKeys('rateLimit.exempt', value, ['paths', 'ips']);
-  const { paths = [], ips = [] } = value as { paths?: unknown; ips?: unknown };
-  if (!Array.isArray(paths) || !Array.isArray(ips)) fail('rateLimit.exempt', 'expected { paths?: string[], ips?: string[] }');
-  return {
-    paths: paths.map((pattern: unknown, i) => compilePathPattern(`rateLimit.exempt.paths[${i}]`, pattern)),
-    ranges: ips.map((entry: unknown, i) => {
-      const range = typeof entry === 'string' ? parseCidr(entry.trim()) : undefined;
-      if (range === undefined) fail(`rateLimit.exempt.ips[${i}]`, `${JSON.stringify(entry)} is not an IP address or CIDR range such as "10.0.0.0/8"`);
-      return range;
-    }),
-  };
-}
+const PASSED: RateLimitVerdict = Object.freeze({ allowed: true });
+const DENIED: RateLimitVerdict = Object.freeze({ allowed: false });
 
 /** Creates the guard the pipeline calls between IP rules and CSRF. `emit` receives `excess_rate_limit_exceeded` and store events. */
 export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?: RateLimitEventSink): RateLimitGuard {
@@ -127,7 +110,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
   if (typeof share !== 'number' || !(share > 0 && share <= 1)) fail('rateLimit.insuranceShare', 'expected a number above 0 and at most 1, such as 0.25 for 4 processes');
   const ipv6Prefix = checkInteger('rateLimit.ipv6Prefix', options.ipv6Prefix, 32, 128) ?? 56;
   const dialects = dialectsOf(options.headers);
-  const exempt = exemptions(options.exempt);
+  const isExempt = exemptionsOf(options.exempt);
   const sources = checkKeySources('rateLimit.keys', options.keys ?? {});
   const clock = checkFunction<() => number>('rateLimit.now', options.now) ?? Date.now;
   const bans = options.bans;
@@ -142,92 +125,127 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
     circuit,
   }));
   if (bans === undefined && rules.some((rule) => rule.penalize)) fail('rateLimit.bans', 'rules with penalize: true need a ban list (bans: createBanList(...))');
-  const denials: DenialLog = createDenialLog(failure.maxKeys);
+  const reportDenials = createDenialReporter(failure.maxKeys, emit, bans);
+  const ipKeyOf = createIpKeyMemo(ipv6Prefix);
+  /** On memory every limit answers at once, so one clock reading serves the whole request. */
+  const synchronous = circuit === undefined;
+  /** The usual configuration, one rule with one limit, has a path of its own in enforce(). */
+  const onlyRule = synchronous && !dialects.legacy && rules.length === 1 && rules[0]!.limits.length === 1 ? rules[0] : undefined;
 
-  function isExempt(path: string, clientIp: string | undefined): boolean {
-    for (const matches of exempt.paths) if (matches(path)) return true;
-    if (exempt.ranges.length === 0 || clientIp === undefined) return false;
-    const address = parseIp(clientIp);
-    return address !== undefined && exempt.ranges.some((range) => rangeContains(range, address));
+  /** The rule's key: its own reader, else the client's address. */
+  function keyOf(rule: CompiledRule, input: RateLimitGuardInput): string {
+    return (rule.key === 'ip' ? undefined : rule.key(input)) ?? ipKeyOf(input.clientIp);
   }
 
-  function finish(input: RateLimitGuardInput, applied: readonly Applied[], keys: readonly string[], results: readonly RateLimitResult[]): RateLimitOutcome {
-    const now = clock();
-    let allowed = true;
-    let failedOpen: string[] | undefined;
-    const outcomes: LimitOutcome[] = [];
-    const policies: string[] = [];
-    const limits: RateLimitReport[] = [];
-    for (let i = 0; i < applied.length; i++) {
-      const { rule, limit } = applied[i]!;
-      const result = results[i]!;
-      allowed &&= result.allowed;
-      if (result.failedOpen) (failedOpen ??= []).push(`rate-limit:${limit.core.spec.name}`);
-      outcomes.push({ spec: limit.core.spec, result });
-      policies.push(limit.policy);
-      limits.push(reportOf(result, limit.core.spec.name, rule.name));
+  /** Memory: every matching limit answers at once, all from one clock reading. `report`: keep the reports check() lists. */
+  function countNow(input: RateLimitGuardInput, report: boolean): RequestTally | undefined {
+    const { method, path } = input;
+    let tally: RequestTally | undefined;
+    let at = 0;
+    for (const rule of rules) {
+      if (!ruleApplies(rule, method, path)) continue;
+      const key = keyOf(rule, input);
+      if (tally === undefined) {
+        tally = new RequestTally(clock());
+        at = Math.floor(tally.now);
+      }
+      for (const limit of rule.limits) tally.countVerdict(rule, limit, key, limit.core.memory!.consume(limit.spec, key, 1, at), at, report);
     }
-    const headers = rateLimitHeaders(outcomes, policies, dialects, allowed, now);
+    return tally;
+  }
+
+  /** Redis: one round trip per limit, all in parallel; tallied once every limit has answered. */
+  function checkRemote(input: RateLimitGuardInput): RateLimitOutcome | Promise<RateLimitOutcome> {
+    const { method, path } = input;
+    let applied: Array<{ rule: CompiledRule; limit: CompiledLimit; key: string }> | undefined;
+    let pending: Array<RateLimitResult | Promise<RateLimitResult>> | undefined;
+    let async = false;
+    for (const rule of rules) {
+      if (!ruleApplies(rule, method, path)) continue;
+      const key = keyOf(rule, input);
+      for (const limit of rule.limits) {
+        const result = limit.core.consume(key, 1);
+        if (result instanceof Promise) async = true;
+        (applied ??= []).push({ rule, limit, key });
+        (pending ??= []).push(result);
+      }
+    }
+    if (applied === undefined) return UNLIMITED;
+    const tallied = (results: readonly RateLimitResult[]): RateLimitOutcome => {
+      const tally = new RequestTally(clock());
+      for (let i = 0; i < applied.length; i++) tally.countResult(applied[i]!.rule, applied[i]!.limit, applied[i]!.key, results[i]!);
+      return outcomeOf(input, tally);
+    };
+    // A check the circuit skipped answers at once; only real round trips make the outcome a promise.
+    if (!async) return tallied(pending as RateLimitResult[]);
+    return Promise.all(pending!).then(tallied);
+  }
+
+  function outcomeOf(input: RateLimitGuardInput, tally: RequestTally): RateLimitOutcome {
+    const { allowed, failedOpen } = tally;
+    const limits = tally.limits!;
+    if (!allowed) reportDenials(input, tally.denials!, tally.now);
+    const list = new HeaderList();
+    tally.write(dialects, list);
+    const headers = list.list;
     if (allowed) return failedOpen === undefined ? { allowed, headers, limits } : { allowed, headers, limits, failedOpen };
-    reportDenial(input, applied, keys, results, now);
-    const retry = retryAfterSeconds(outcomes);
+    const retry = tally.retryAfter;
     return failedOpen === undefined ? { allowed, headers, limits, retryAfterSeconds: retry } : { allowed, headers, limits, retryAfterSeconds: retry, failedOpen };
   }
 
-  /** One event (and one offence) per key and limit per blocked period, so a flood cannot flood the log. */
-  function reportDenial(input: RateLimitGuardInput, applied: readonly Applied[], keys: readonly string[], results: readonly RateLimitResult[], now: number): void {
-    for (let i = 0; i < applied.length; i++) {
-      const result = results[i]!;
-      if (result.allowed) continue;
-      const { rule, limit } = applied[i]!;
-      const name = limit.core.spec.name;
-      const suppressed = denials.firstInPeriod(`${name}\n${keys[i]}`, now, Math.max(1000, result.retryAfterMs));
-      if (suppressed === undefined) continue;
-      const { context } = input;
-      try {
-        emit?.({
-          type: 'excess_rate_limit_exceeded',
-          level: 'WARN',
-          description: `rate limit "${name}" exceeded (${limit.core.spec.points} per ${limit.core.spec.durationMs / 1000} s)`,
-          requestId: context.requestId,
-          clientIp: input.clientIp,
-          method: input.method,
-          path: context.path,
-          details: { rule: rule.name, limit: name, retryAfterMs: result.retryAfterMs, blocked: result.blocked, source: result.source, suppressedSinceLast: suppressed },
-        });
-      } catch {
-        // A failing sink must not fail the request.
-      }
-      if (rule.penalize && bans !== undefined && input.clientIp !== undefined) bans.penalize(input.clientIp, `rate limit "${name}"`).catch(() => undefined);
+  /** enforce() on memory: reports the denials, then sets the headers. Memory never fails open. */
+  function settle(input: RateLimitGuardInput, tally: RequestTally, sink: HeaderSink): RateLimitVerdict {
+    if (!tally.allowed) reportDenials(input, tally.denials!, tally.now);
+    tally.write(dialects, sink);
+    return tally.allowed ? PASSED : DENIED;
+  }
+
+  /**
+   * enforce() for one rule with one limit and the standard headers: an allowed request's two headers
+   * are written straight from the verdict (what the tally would write for a single limit), with no
+   * tally at all; a denial takes the general way.
+   */
+  function enforceOne(input: RateLimitGuardInput, rule: CompiledRule, sink: HeaderSink): RateLimitVerdict {
+    if (!ruleApplies(rule, input.method, input.path)) return PASSED;
+    const limit = rule.limits[0]!;
+    const key = keyOf(rule, input);
+    const now = clock();
+    const at = Math.floor(now);
+    const verdict = limit.core.memory!.consume(limit.spec, key, 1, at);
+    if (!verdict.allowed) {
+      const tally = new RequestTally(now);
+      tally.countVerdict(rule, limit, key, verdict, at, false);
+      return settle(input, tally, sink);
     }
+    if (dialects.standard) {
+      sink.setTrusted('ratelimit-policy', limit.policy);
+      sink.setTrusted('ratelimit', rateLimitItem(limit, true, verdict.remaining, at + verdict.resetMs, 0, now));
+    }
+    return PASSED;
+  }
+
+  function listed(outcome: RateLimitOutcome, sink: HeaderSink): RateLimitOutcome {
+    for (const [name, value] of outcome.headers) sink.setTrusted(name, value);
+    return outcome;
   }
 
   return {
     loosened: failure.onStoreError === 'allow' ? ['rate limits let requests through while their store is unreachable (onStoreError: allow)'] : [],
     check(input) {
-      const { path, clientIp } = input;
-      if (isExempt(path, clientIp)) return UNLIMITED;
-      const method = input.method;
-      let ipKey: string | undefined;
-      let applied: Applied[] | undefined;
-      let keys: string[] | undefined;
-      let pending: Array<RateLimitResult | Promise<RateLimitResult>> | undefined;
-      let async = false;
-      for (const rule of rules) {
-        if (!ruleApplies(rule, method, path)) continue;
-        let key = rule.key === 'ip' ? undefined : rule.key(input);
-        key ??= ipKey ??= `ip:${(clientIp === undefined ? undefined : subnetKey(clientIp, { ipv6Prefix })) ?? 'unknown'}`;
-        for (const limit of rule.limits) {
-          const result = limit.core.consume(key, 1);
-          if (result instanceof Promise) async = true;
-          (applied ??= []).push({ rule, limit });
-          (keys ??= []).push(key);
-          (pending ??= []).push(result);
-        }
+      if (isExempt?.(input.path, input.clientIp)) return UNLIMITED;
+      if (!synchronous) return checkRemote(input);
+      const tally = countNow(input, true);
+      return tally === undefined ? UNLIMITED : outcomeOf(input, tally);
+    },
+    enforce(input, headers) {
+      if (isExempt?.(input.path, input.clientIp)) return PASSED;
+      if (onlyRule !== undefined) return enforceOne(input, onlyRule, headers);
+      if (!synchronous) {
+        const outcome = checkRemote(input);
+        return outcome instanceof Promise ? outcome.then((o) => listed(o, headers)) : listed(outcome, headers);
       }
-      if (applied === undefined) return UNLIMITED;
-      if (!async) return finish(input, applied, keys!, pending as RateLimitResult[]);
-      return Promise.all(pending!).then((results) => finish(input, applied, keys!, results));
+      const tally = countNow(input, false);
+      return tally === undefined ? PASSED : settle(input, tally, headers);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Response headers for rate limits, one pure function per dialect:
+ * Response headers for rate limits, built as one request's limits are counted:
  *
  * - IETF `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers-10/11): Structured
  *   Field Lists with one Item per limit, named by an sf-string, so stacked limits each add their entry:
@@ -9,19 +9,27 @@
  * - legacy `X-RateLimit-Limit` / `-Remaining` / `-Reset` (epoch seconds), for the tightest limit, as an option;
  * - `Retry-After` (seconds) on a denial: the longest wait among the limits that denied, equal to
  *   the `t` of that limit's `RateLimit` entry.
+ *
+ * The parts that never change (policy items, the quoted names) are computed once per limit, and a
+ * request's values are appended as each limit answers: no per-request lists to join.
  */
 
 import type { LimitSpec } from './options.js';
-import type { RateLimitResult } from './types.js';
-
-export interface LimitOutcome {
-  readonly spec: LimitSpec;
-  readonly result: RateLimitResult;
-}
 
 export interface HeaderDialects {
   readonly standard: boolean;
   readonly legacy: boolean;
+}
+
+/** What the headers need of a limit, computed once. */
+export interface LimitLabels {
+  readonly spec: LimitSpec;
+  /** The limit's `RateLimit-Policy` item. */
+  readonly policy: string;
+  /** The start of its `RateLimit` item: `"name";r=`. */
+  readonly stateItem: string;
+  /** `X-RateLimit-Limit`. */
+  readonly pointsText: string;
 }
 
 /** The limit's `RateLimit-Policy` item; constant, so computed once per limit. */
@@ -29,56 +37,94 @@ export function policyItem(spec: LimitSpec): string {
   return `"${spec.name}";q=${spec.points};w=${Math.max(1, Math.ceil(spec.durationMs / 1000))}`;
 }
 
-/** Seconds until the limit lets a request through again (denied) or its quota is whole again (allowed). */
-export function secondsUntilReset(result: RateLimitResult, now: number): number {
-  return result.allowed ? Math.max(0, Math.ceil((result.resetAt - now) / 1000)) : Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+export function limitLabels(spec: LimitSpec): LimitLabels {
+  return { spec, policy: policyItem(spec), stateItem: `"${spec.name}";r=`, pointsText: String(spec.points) };
 }
 
-/** `Retry-After` in seconds for a denial: the longest wait among the limits that denied (at least 1). */
-export function retryAfterSeconds(outcomes: readonly LimitOutcome[]): number {
-  let longest = 1;
-  for (const { result } of outcomes) if (!result.allowed) longest = Math.max(longest, Math.ceil(result.retryAfterMs / 1000));
-  return longest;
+/** `;t=<n>` for waits up to an hour, each made once when first needed: one string fewer per request. */
+const WAIT_PARAMS: Array<string | undefined> = new Array<string | undefined>(3601).fill(undefined);
+
+function waitParam(seconds: number): string {
+  if (!(seconds < WAIT_PARAMS.length)) return `;t=${seconds}`;
+  return (WAIT_PARAMS[seconds] ??= `;t=${seconds}`);
 }
 
-export function standardHeaders(outcomes: readonly LimitOutcome[], policies: readonly string[], now: number): Array<[string, string]> {
-  let state = '';
-  for (const { spec, result } of outcomes) {
-    if (state !== '') state += ', ';
-    state += `"${spec.name}";r=${result.allowed ? result.remaining : 0};t=${secondsUntilReset(result, now)}`;
+/**
+ * The limit's `RateLimit` item: `"name";r=<points left>;t=<seconds>`, where `t` counts to a whole
+ * quota when allowed and to the next allowed call when denied. The fields are RateLimitResult's.
+ */
+export function rateLimitItem(labels: LimitLabels, allowed: boolean, remaining: number, resetAt: number, retryAfterMs: number, now: number): string {
+  const seconds = allowed ? Math.max(0, Math.ceil((resetAt - now) / 1000)) : Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return labels.stateItem + (allowed ? remaining : 0) + waitParam(seconds);
+}
+
+/** Where headers go: a response's trusted setter, or a list. Names are lower-case; values need no validation. */
+export interface HeaderSink {
+  setTrusted(name: string, value: string): void;
+}
+
+/** Collects headers as `[name, value]` pairs. */
+export class HeaderList implements HeaderSink {
+  readonly list: Array<[string, string]> = [];
+
+  setTrusted(name: string, value: string): void {
+    this.list.push([name, value]);
   }
-  return [
-    ['ratelimit-policy', policies.join(', ')],
-    ['ratelimit', state],
-  ];
 }
 
-/** The tightest limit: fewest points left, then the longest wait. */
-function tightest(outcomes: readonly LimitOutcome[]): LimitOutcome {
-  let best = outcomes[0]!;
-  for (const outcome of outcomes) {
-    const remaining = outcome.result.allowed ? outcome.result.remaining : 0;
-    const bestRemaining = best.result.allowed ? best.result.remaining : 0;
-    if (remaining < bestRemaining || (remaining === bestRemaining && outcome.result.resetAt > best.result.resetAt)) best = outcome;
+/**
+ * The header values of one request's limits, added in order. Only numbers and precomputed strings
+ * are kept (no result objects), so the caller may pass the memory backend's reused verdict fields.
+ */
+export class HeaderTally {
+  allowed = true;
+  /** `Retry-After`: the longest wait among the limits that denied (at least 1). */
+  retryAfter = 1;
+  #policy = '';
+  #state = '';
+  /** The tightest limit so far: fewest points left, then the longest wait (the first of equals). */
+  #tightest: LimitLabels | undefined = undefined;
+  #tightRemaining = 0;
+  #tightResetAt = 0;
+  /** `X-RateLimit-Reset` of the tightest limit, in ms. */
+  #tightResetMs = 0;
+
+  /** One limit's answer; `resetAt` and `retryAfterMs` as in RateLimitResult, `now` the time the headers count from. */
+  add(labels: LimitLabels, allowed: boolean, remainingPoints: number, resetAt: number, retryAfterMs: number, now: number): void {
+    const remaining = allowed ? remainingPoints : 0;
+    const state = rateLimitItem(labels, allowed, remainingPoints, resetAt, retryAfterMs, now);
+    if (this.#tightest === undefined) {
+      this.#policy = labels.policy;
+      this.#state = state;
+    } else {
+      this.#policy += `, ${labels.policy}`;
+      this.#state += `, ${state}`;
+    }
+    if (!allowed) {
+      this.allowed = false;
+      this.retryAfter = Math.max(this.retryAfter, Math.ceil(retryAfterMs / 1000));
+    }
+    if (this.#tightest === undefined || remaining < this.#tightRemaining || (remaining === this.#tightRemaining && resetAt > this.#tightResetAt)) {
+      this.#tightest = labels;
+      this.#tightRemaining = remaining;
+      this.#tightResetAt = resetAt;
+      this.#tightResetMs = allowed ? resetAt : now + retryAfterMs;
+    }
   }
-  return best;
-}
 
-export function legacyHeaders(outcomes: readonly LimitOutcome[], now: number): Array<[string, string]> {
-  const { spec, result } = tightest(outcomes);
-  const resetAt = result.allowed ? result.resetAt : now + result.retryAfterMs;
-  return [
-    ['x-ratelimit-limit', String(spec.points)],
-    ['x-ratelimit-remaining', String(result.allowed ? result.remaining : 0)],
-    ['x-ratelimit-reset', String(Math.ceil(resetAt / 1000))],
-  ];
-}
-
-/** All headers for one request's limits. `policies` are the precomputed items, in the same order as `outcomes`. */
-export function rateLimitHeaders(outcomes: readonly LimitOutcome[], policies: readonly string[], dialects: HeaderDialects, allowed: boolean, now: number): Array<[string, string]> {
-  if (outcomes.length === 0) return [];
-  const headers = dialects.standard ? standardHeaders(outcomes, policies, now) : [];
-  if (dialects.legacy) headers.push(...legacyHeaders(outcomes, now));
-  if (!allowed) headers.push(['retry-after', String(retryAfterSeconds(outcomes))]);
-  return headers;
+  /** All headers, in order: standard, legacy, `Retry-After` on a denial. None when no limit was added. */
+  write(dialects: HeaderDialects, sink: HeaderSink): void {
+    const labels = this.#tightest;
+    if (labels === undefined) return;
+    if (dialects.standard) {
+      sink.setTrusted('ratelimit-policy', this.#policy);
+      sink.setTrusted('ratelimit', this.#state);
+    }
+    if (dialects.legacy) {
+      sink.setTrusted('x-ratelimit-limit', labels.pointsText);
+      sink.setTrusted('x-ratelimit-remaining', String(this.#tightRemaining));
+      sink.setTrusted('x-ratelimit-reset', String(Math.ceil(this.#tightResetMs / 1000)));
+    }
+    if (!this.allowed) sink.setTrusted('retry-after', String(this.retryAfter));
+  }
 }

@@ -29,6 +29,12 @@ export interface LimiterContext {
 export interface LimiterCore {
   readonly spec: LimitSpec;
   consume(key: string, cost: number): RateLimitResult | Promise<RateLimitResult>;
+  /**
+   * Memory only: the backend, for callers that read the clock themselves (the guard, once per
+   * request) and build their own result from the verdict: `memory.consume(spec, key, cost, at)`.
+   * Called directly, it keeps the whole check within the inlining depth of the caller.
+   */
+  readonly memory?: MemoryBackend;
   reset(key: string): Promise<void>;
 }
 
@@ -97,6 +103,7 @@ export function createLimiterCore(spec: LimitSpec, context: LimiterContext): Lim
         const at = now();
         return result(spec, memory.consume(spec, key, cost, at), at, 'store', false);
       },
+      memory,
       reset: async (key) => memory.reset(key),
     };
   }
@@ -117,6 +124,7 @@ export function createLimiterCore(spec: LimitSpec, context: LimiterContext): Lim
   const remoteLimit: RemoteLimit = { spec, remote, now, fallback };
   return {
     spec,
+    memory: undefined,
     consume(key, cost) {
       if (!circuit.admit()) return fallback(key, cost);
       return circuit.run(new RemoteCheck(remoteLimit, key, cost, clock === undefined ? undefined : now()));
@@ -193,6 +201,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     now: normalized.now,
     circuit: store === undefined || store.kind === 'memory' ? undefined : circuitFor(store, failure, `rate limit "${normalized.name}"`, normalized.onEvent),
   });
+  const { memory } = core;
+  const clock = normalized.now;
+  const now = clock === undefined ? Date.now : (): number => Math.floor(clock());
   return {
     name: normalized.name,
     algorithm: normalized.algorithm,
@@ -201,7 +212,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     consume(key, cost) {
       if (typeof key !== 'string' || key.length === 0 || key.length > MAX_LIMIT_KEY_LENGTH) return Promise.reject(keyError());
       if (cost !== undefined && !isCost(spec, cost)) return Promise.reject(costError(spec));
-      // Promise.resolve hands a promise (a Redis check) back as it is, and wraps a memory result.
+      if (memory !== undefined) {
+        // What core.consume does, one call level up: the whole check then inlines here (bench/rate-limit.bench.ts).
+        const at = now();
+        return Promise.resolve(result(spec, memory.consume(spec, key, cost ?? 1, at), at, 'store', false));
+      }
+      // Promise.resolve hands a promise (a Redis check) back as it is.
       return Promise.resolve(core.consume(key, cost ?? 1));
     },
     async reset(key) {

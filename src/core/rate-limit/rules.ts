@@ -2,7 +2,7 @@
 
 import { checkBoolean, checkKeys, fail, isPlainObject } from '../config/check-options.js';
 import { compilePathPattern, type PathMatcher } from '../routes/path-pattern.js';
-import { policyItem } from './headers.js';
+import { limitLabels, type LimitLabels } from './headers.js';
 import { keyReader, type KeyReader, type RuleKey, type checkKeySources } from './keys.js';
 import { createLimiterCore, limitSpec, type LimiterContext, type LimiterCore } from './limiter.js';
 import { checkName, normalizeLimitSpec } from './options.js';
@@ -23,10 +23,13 @@ export interface RateLimitRule {
   penalize?: boolean;
 }
 
-export interface CompiledLimit {
+/** A limit with its header parts and labels computed once. */
+export interface CompiledLimit extends LimitLabels {
   readonly core: LimiterCore;
-  /** The `RateLimit-Policy` item, computed once. */
-  readonly policy: string;
+  /** The name the rule's reports carry. */
+  readonly ruleName: string;
+  /** `rate-limit:<name>`, for failed-open notes. */
+  readonly failedOpenLabel: string;
 }
 
 export interface CompiledRule {
@@ -52,7 +55,7 @@ function compileLimits(path: string, ruleName: string, limits: unknown, context:
     const fallback = suffix !== undefined ? `${ruleName}-${suffix}` : list.length === 1 ? ruleName : undefined;
     const spec = normalizeLimitSpec(at, { ...limit, name: undefined }, fallback);
     const named = limitSpec(fallback === undefined ? { ...spec, name: `${ruleName}-${spec.name}` } : spec);
-    return { core: createLimiterCore(named, context(named)), policy: policyItem(named) };
+    return { ...limitLabels(named), core: createLimiterCore(named, context(named)), ruleName, failedOpenLabel: `rate-limit:${named.name}` };
   });
 }
 
