@@ -21,8 +21,47 @@ function validated(name: string, value: string): [string, string] {
   return [name.toLowerCase(), trimmed];
 }
 
+/**
+ * A handful of name/value pairs in two arrays: a decision carries a few headers of its own, and a
+ * linear search over them costs less than a `Map`, which also grows (and rehashes) at its fifth entry.
+ */
+class SmallMap {
+  readonly names: string[] = [];
+  readonly values: string[] = [];
+
+  get(name: string): string | undefined {
+    const i = this.names.indexOf(name);
+    return i === -1 ? undefined : this.values[i];
+  }
+
+  has(name: string): boolean {
+    return this.names.includes(name);
+  }
+
+  set(name: string, value: string): void {
+    const i = this.names.indexOf(name);
+    if (i === -1) {
+      this.names.push(name);
+      this.values.push(value);
+    } else {
+      this.values[i] = value;
+    }
+  }
+
+  delete(name: string): void {
+    const i = this.names.indexOf(name);
+    if (i === -1) return;
+    this.names.splice(i, 1);
+    this.values.splice(i, 1);
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    for (let i = 0; i < this.names.length; i++) callback(this.values[i]!, this.names[i]!);
+  }
+}
+
 export class ResponseHeaders implements Headers {
-  #values = new Map<string, string>();
+  #values = new SmallMap();
   /** Shared between responses, never changed here; no key in it is also in `#values`. */
   #base: ReadonlyMap<string, string> | undefined;
   readonly #cookies: string[] = [];
@@ -38,18 +77,21 @@ export class ResponseHeaders implements Headers {
    */
   setTrustedBase(base: ReadonlyMap<string, string>): void {
     if (this.#base !== undefined) this.#flatten();
-    for (const key of this.#values.keys()) if (base.has(key)) this.#values.delete(key);
+    for (const key of [...this.#values.names]) if (base.has(key)) this.#values.delete(key);
     this.#base = base;
   }
 
-  /** The map to write `key` into: copies the base first when `key` is in it, so the base stays untouched. */
-  #own(key: string): Map<string, string> {
+  /** The pairs to write `key` into: copies the base first when `key` is in it, so the base stays untouched. */
+  #own(key: string): SmallMap {
     if (this.#base?.has(key)) this.#flatten();
     return this.#values;
   }
 
   #flatten(): void {
-    this.#values = new Map([...this.#base!, ...this.#values]);
+    const own = this.#values;
+    this.#values = new SmallMap();
+    this.#base!.forEach((value, key) => this.#values.set(key, value));
+    own.forEach((value, key) => this.#values.set(key, value));
     this.#base = undefined;
   }
 
@@ -99,7 +141,7 @@ export class ResponseHeaders implements Headers {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    const keys = [...(this.#base?.keys() ?? []), ...this.#values.keys(), ...(this.#cookies.length > 0 ? ['set-cookie'] : [])].sort();
+    const keys = [...(this.#base?.keys() ?? []), ...this.#values.names, ...(this.#cookies.length > 0 ? ['set-cookie'] : [])].sort();
     for (const key of keys) {
       if (key === 'set-cookie') for (const cookie of this.#cookies) yield [key, cookie];
       else yield [key, this.get(key)!];
@@ -118,7 +160,7 @@ export class ResponseHeaders implements Headers {
     return this.entries();
   }
 
-  /** @internal Unsorted single pass for adapters: each name once, `set-cookie` as a list. `Map#forEach` allocates no entry arrays. */
+  /** @internal Unsorted single pass for adapters: each name once, `set-cookie` as a list, without entry arrays. */
   forEachRaw(callback: (name: string, value: string | string[]) => void): void {
     this.#base?.forEach((value, key) => callback(key, value));
     this.#values.forEach((value, key) => callback(key, value));
