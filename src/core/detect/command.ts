@@ -6,6 +6,7 @@
  * Jerry is not a command, and `cat` with a plain word is prose, while `cat /etc/passwd` is not.
  */
 
+import { CharClass, endsBefore, type TextView } from './scan.js';
 import type { SecurityLevel } from './types.js';
 
 export interface CommandMatch {
@@ -87,7 +88,7 @@ function commandLine(text: string, from: number): boolean {
   return FILE_EXTENSION.test(argument.slice(0, end));
 }
 
-const SHELL_GATE = /[;|&`$\n\r\u2028()<>{}%[]/;
+const SHELL_GATE = new CharClass(';|&`$\n\r\u2028()<>{}%[', /[;|&`$\n\r\u2028()<>{}%[]/g);
 const SEPARATORS = [';', '|', '&', '\n', '\r', '`', '$(', '\u2028', '\\n'];
 
 interface SyntaxRule {
@@ -95,6 +96,21 @@ interface SyntaxRule {
   /** A cheap test that must pass before the pattern is worth running. */
   readonly gate: (text: string) => boolean;
   readonly pattern: RegExp;
+}
+
+/**
+ * The cmdlet names the PowerShell rule needs, found from the `-` in them (rare in prose, and one
+ * native scan away) rather than by a five-way pattern over the whole text.
+ */
+function powershellGate(t: string): boolean {
+  for (let at = t.indexOf('-'); at >= 0; at = t.indexOf('-', at + 1)) {
+    // invoke-, new-, start- end in `e`, `w`, `t`; -encodedcommand goes on with `e`.
+    const before = t.charCodeAt(at - 1);
+    if (before !== 101 && before !== 119 && before !== 116 && t.charCodeAt(at + 1) !== 101) continue;
+    if (t.startsWith('invoke', at - 6) || t.startsWith('new-object', at - 3) || t.startsWith('start-process', at - 5) || t.startsWith('encodedcommand', at + 1)) return true;
+  }
+  for (let at = t.indexOf('('); at >= 0; at = t.indexOf('(', at + 1)) if (endsBefore(t, at, 'downloadstring')) return true;
+  return false;
 }
 
 /** The rules, each run on the lower-cased text after a cheap test. */
@@ -107,7 +123,7 @@ const SYNTAX: readonly SyntaxRule[] = [
   { rule: 'expression-lookup', gate: (t) => t.includes('${'), pattern: /\{\s*(?:jndi|env|sys|java|lower|upper|base64|ctx|main|bundle|date|docker|k8s|spring|web|script)\s*:/ },
   // Globs that spell a path without writing it: /etc/pa[s]swd, /[?]tc/, /bi[n]/bash.
   { rule: 'glob-obfuscation', gate: (t) => t.includes('[') && t.includes('/'), pattern: /\/[\w?*-]*\[[^\]\s/]{1,12}\]/ },
-  { rule: 'powershell', gate: (t) => (t.includes('-') || t.includes('downloadstring')) && /invoke-|new-object|downloadstring|start-process|encodedcommand/.test(t), pattern: /invoke-(?:webrequest|expression|restmethod|command|item|wmimethod)|new-object\s+(?:system\.)?net\.webclient|downloadstring\s*\(|start-process\s|-encodedcommand\s/ },
+  { rule: 'powershell', gate: powershellGate, pattern: /invoke-(?:webrequest|expression|restmethod|command|item|wmimethod)|new-object\s+(?:system\.)?net\.webclient|downloadstring\s*\(|start-process\s|-encodedcommand\s/ },
   { rule: 'batch-loop', gate: (t) => t.includes('%') && t.includes('for'), pattern: /%%?\w+\s+in\s*\(/ },
   // Shellshock: a function definition where a variable's value should be.
   { rule: 'shellshock', gate: (t) => t.includes('()'), pattern: /(?:^|[=:'"])\s*\(\)\s*\{/ },
@@ -115,10 +131,10 @@ const SYNTAX: readonly SyntaxRule[] = [
 ];
 
 /** Looks for command injection in one (already decoded) text. */
-export function findCommand(text: string, level: SecurityLevel): CommandMatch | undefined {
+export function findCommand(text: string, level: SecurityLevel, view?: TextView): CommandMatch | undefined {
   // Shell syntax needs a metacharacter; only a PowerShell cmdlet name can do without one.
-  if (!SHELL_GATE.test(text) && !text.includes('\\n') && !/invoke-|new-object|downloadstring|start-process|encodedcommand/i.test(text)) return undefined;
-  const lower = text.toLowerCase();
+  if (!SHELL_GATE.in(text) && !text.includes('\\n') && !/invoke-|new-object|downloadstring|start-process|encodedcommand/i.test(text)) return undefined;
+  const lower = view?.lower ?? text.toLowerCase();
   for (const { rule, gate, pattern } of SYNTAX) {
     if (!gate(lower)) continue;
     const at = lower.search(pattern);
@@ -146,7 +162,7 @@ export function findCommand(text: string, level: SecurityLevel): CommandMatch | 
       }
     }
   }
-  const call = findExecCall(text);
+  const call = findExecCall(lower);
   if (call >= 0) return { rule: 'exec-function', index: call };
   if (level === 'strict') {
     const meta = text.search(/[;|`]|&&|\$\(|>\s*\/|<\s*\//);
@@ -163,8 +179,7 @@ function backQuoteInCode(text: string, at: number): boolean {
 }
 
 /** `system('id')`, `passthru($_GET[x])`, `{${phpinfo()}}`: a string handed to a shell or evaluator. */
-function findExecCall(text: string): number {
-  const lower = text.toLowerCase();
+function findExecCall(lower: string): number {
   for (let at = lower.indexOf('('); at >= 0; at = lower.indexOf('(', at + 1)) {
     let start = at;
     while (start > 0 && isWordChar(lower.charCodeAt(start - 1)) && lower.charAt(start - 1) !== '.' && lower.charAt(start - 1) !== '-') start--;

@@ -7,6 +7,7 @@
  */
 
 import { decodeEntities } from './entities.js';
+import { isAscii, TextView } from './scan.js';
 
 const MAX_ROUNDS = 4;
 
@@ -141,13 +142,30 @@ export function decodeJsEscapes(text: string): string {
 /** Anything `decode` could change: escapes, references, NUL, non-ASCII. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const DECODABLE = /[%&\\\u0000\u007f-\uffff]/;
+/** The ASCII ones, each found with a native scan in a long text (non-ASCII is checked apart). */
+const DECODABLE_ASCII = '%&\\\u0000\u007f';
+/** Below this length one pattern test costs less than five scans and an ASCII check. */
+const SHORT = 64;
+
+function decodable(view: TextView): boolean {
+  const { text } = view;
+  if (text.length < SHORT) return DECODABLE.test(text);
+  for (let i = 0; i < DECODABLE_ASCII.length; i++) if (text.indexOf(DECODABLE_ASCII.charAt(i)) >= 0) return true;
+  return !view.ascii;
+}
 
 /**
  * Fully decoded form of `text`. `+` reads as a space only in text that looks form-encoded (it has
  * percent escapes and no literal spaces), so `1+1` in plain text stays arithmetic.
  */
 export function decode(text: string): string {
-  if (!DECODABLE.test(text)) return text;
+  return decodeView(new TextView(text)).text;
+}
+
+/** `decode` of a view, as a view (the same one when nothing changes). */
+function decodeView(view: TextView): TextView {
+  const { text } = view;
+  if (!decodable(view)) return view;
   const plusIsSpace = text.indexOf('%') >= 0 && text.indexOf(' ') < 0;
   let current = text;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -156,13 +174,14 @@ export function decode(text: string): string {
     current = next;
   }
   if (current.indexOf('\0') >= 0) current = current.split('\0').join('');
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  if (/[^\u0000-\u007f]/.test(current)) current = current.normalize('NFKC');
-  return current;
+  if (current === text) return view.ascii ? view : new TextView(text.normalize('NFKC'));
+  if (isAscii(current)) return new TextView(current, true);
+  return new TextView(current.normalize('NFKC'));
 }
 
 /** The texts a detector should look at: the input as given and, when different, its decoded form. */
-export function views(text: string): readonly string[] {
-  const decoded = decode(text);
-  return decoded === text ? [text] : [text, decoded];
+export function views(text: string): readonly TextView[] {
+  const view = new TextView(text);
+  const decoded = decodeView(view);
+  return decoded === view || decoded.text === text ? [view] : [view, decoded];
 }

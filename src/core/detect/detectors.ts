@@ -6,11 +6,13 @@ import { snippet } from './evidence.js';
 import { findLdap } from './ldap.js';
 import { findNosql } from './nosql.js';
 import { findPath } from './path.js';
+import type { TextView } from './scan.js';
 import { findSql } from './sql/detect.js';
 import type { DetectorMatch, InjectionKind, SecurityLevel } from './types.js';
 import { findXss } from './xss/detect.js';
 
-type Finder = (text: string, level: SecurityLevel) => { rule: string; index: number } | undefined;
+/** A detector on one text; `view` carries what other detectors already computed about the same text. */
+type Finder = (text: string, level: SecurityLevel, view?: TextView) => { rule: string; index: number } | undefined;
 
 export const FINDERS: Readonly<Record<InjectionKind, Finder>> = {
   sql: findSql,
@@ -22,11 +24,11 @@ export const FINDERS: Readonly<Record<InjectionKind, Finder>> = {
 };
 
 /** Runs one detector over the decoded views of a text. */
-export function detectIn(kind: InjectionKind, texts: readonly string[], level: SecurityLevel): DetectorMatch | undefined {
+export function detectIn(kind: InjectionKind, views: readonly TextView[], level: SecurityLevel): DetectorMatch | undefined {
   const find = FINDERS[kind];
-  for (const text of texts) {
-    const match = find(text, level);
-    if (match) return { kind, rule: match.rule, evidence: snippet(text, match.index) };
+  for (const view of views) {
+    const match = find(view.text, level, view);
+    if (match) return { kind, rule: match.rule, evidence: snippet(view.text, match.index) };
   }
   return undefined;
 }

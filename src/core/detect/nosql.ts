@@ -7,6 +7,7 @@
  * `standard`; `strict` flags every `$`-prefixed key.
  */
 
+import { CharClass, isSpace, searchAt } from './scan.js';
 import type { SecurityLevel } from './types.js';
 
 export interface NosqlMatch {
@@ -32,25 +33,64 @@ export function isOperatorKey(key: string, level: SecurityLevel): boolean {
 
 // `[$ne]`, `{"$gt":`, `{ $ne: 1 }`, `$where: '...'`, `"$regex" :`.
 const OPERATOR_TEXT = /\[\s*["']?\$([A-Za-z]+)["']?\s*\]|\$([A-Za-z]+)["']?\s*:/g;
-/** Server-side JavaScript probes, each behind a literal that must appear first. */
-const SERVER_SIDE_JS: readonly [string, RegExp][] = [
-  ['this.', /this\.\w+(?:\.(?:match|test|search|indexOf|startsWith)\(|\s*[=!]=)/],
-  ['db.', /\bdb\.\w+\.\w+\s*\(/],
-  ['return', /[;'"]\s*return\s*(?:true|false|1|0|['"]|\()/],
-  ['==', /(?:\|\||&&)[\s'"\w]{0,30}==/],
-  ['sleep', /;\s*sleep\s*\(\s*\d/],
-  ['Date', /\bnew\s+Date\(\)[\s;]*(?:do|while)\b/],
-  ['var ', /['"]\s*;\s*var\s+\w+\s*=/],
-  ['let ', /['"]\s*;\s*let\s+\w+\s*=/],
-  ['const ', /['"]\s*;\s*const\s+\w+\s*=/],
+const BEFORE_RETURN = new CharClass(';\'"', /[;'"]/g);
+const SLEEP = /;\s*sleep\s*\(\s*\d/y;
+const METHODS = ['match', 'test', 'search', 'indexOf', 'startsWith'];
+
+/** A `(` right after one of the methods `this.x.method(` calls (they end in `h`, `t` or `f`). */
+function methodCall(text: string): boolean {
+  for (let at = text.indexOf('('); at >= 0; at = text.indexOf('(', at + 1)) {
+    const last = text.charCodeAt(at - 1);
+    if (last !== 104 && last !== 116 && last !== 102) continue;
+    for (const name of METHODS) if (text.startsWith(name, at - name.length)) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  const lower = code | 0x20;
+  return (lower >= 97 && lower <= 122) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** A `(` after `.name` and optional white space, as in `db.users.find (`. */
+function memberCall(text: string): boolean {
+  for (let at = text.indexOf('('); at >= 0; at = text.indexOf('(', at + 1)) {
+    let i = at;
+    while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+    const end = i;
+    while (i > 0 && isWordChar(text.charCodeAt(i - 1))) i--;
+    if (i < end && text.charCodeAt(i - 1) === 46 /* . */) return true;
+  }
+  return false;
+}
+
+const search = (pattern: RegExp) => (text: string): number => text.search(pattern);
+
+/**
+ * Server-side JavaScript probes, each behind a cheap test that must pass first: something the
+ * pattern cannot match without (characters found with native scans, then a literal it contains).
+ */
+const SERVER_SIDE_JS: readonly { gate: (text: string) => boolean; find: (text: string) => number }[] = [
+  { gate: (t) => (t.includes('=') || methodCall(t)) && t.includes('this.'), find: search(/this\.\w+(?:\.(?:match|test|search|indexOf|startsWith)\(|\s*[=!]=)/) },
+  { gate: (t) => memberCall(t) && t.includes('db.'), find: search(/\bdb\.\w+\.\w+\s*\(/) },
+  // `urn` first: its rarer first letter makes it the cheaper scan.
+  { gate: (t) => t.includes('urn') && BEFORE_RETURN.in(t) && t.includes('return'), find: search(/[;'"]\s*return\s*(?:true|false|1|0|['"]|\()/) },
+  { gate: (t) => t.includes('=='), find: search(/(?:\|\||&&)[\s'"\w]{0,30}==/) },
+  // `;\s*sleep\s*\(\s*\d`, tried at each `;` only.
+  { gate: (t) => t.includes(';'), find: (t) => searchAt(t, ';', SLEEP) },
+  { gate: (t) => t.includes('Date()'), find: search(/\bnew\s+Date\(\)[\s;]*(?:do|while)\b/) },
+  // Each of these needs `;` and `=`; `=` is the rarer one in prose.
+  { gate: (t) => t.includes('=') && t.includes('var '), find: search(/['"]\s*;\s*var\s+\w+\s*=/) },
+  { gate: (t) => t.includes('=') && t.includes('let '), find: search(/['"]\s*;\s*let\s+\w+\s*=/) },
+  { gate: (t) => t.includes('=') && t.includes('const '), find: search(/['"]\s*;\s*const\s+\w+\s*=/) },
 ];
 
 // Operators need `$`; every server-side JS probe needs one of these too.
-const NOSQL_GATE = /[$.;=(]/;
+const NOSQL_GATE = new CharClass('$=;(.', /[$=;(.]/g);
 
 /** Looks for operator injection or server-side JavaScript in one (already decoded) text. */
 export function findNosql(text: string, level: SecurityLevel): NosqlMatch | undefined {
-  if (!NOSQL_GATE.test(text)) return undefined;
+  if (!NOSQL_GATE.in(text)) return undefined;
   if (text.indexOf('$') >= 0) {
     OPERATOR_TEXT.lastIndex = 0;
     for (let match = OPERATOR_TEXT.exec(text); match; match = OPERATOR_TEXT.exec(text)) {
@@ -59,9 +99,9 @@ export function findNosql(text: string, level: SecurityLevel): NosqlMatch | unde
     }
   }
   if (level === 'permissive') return undefined;
-  for (const [literal, pattern] of SERVER_SIDE_JS) {
-    if (!text.includes(literal)) continue;
-    const js = text.search(pattern);
+  for (const { gate, find } of SERVER_SIDE_JS) {
+    if (!gate(text)) continue;
+    const js = find(text);
     if (js >= 0) return { rule: 'server-side-js', index: js };
   }
   return undefined;

@@ -6,6 +6,7 @@
  * and NUL-terminated paths. At `strict`, any absolute path or `..` segment.
  */
 
+import { CharClass, type CharCursor, isSpace, TextView } from './scan.js';
 import type { SecurityLevel } from './types.js';
 
 export interface PathMatch {
@@ -114,54 +115,113 @@ function loneRelativeLink(path: string): boolean {
   return /[\s(]/.test(path.charAt(at - 1));
 }
 
+// Characters every rule needs one of (besides non-ASCII look-alikes and the famous file names).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const PATH_GATE = /[./\\%~\u0000\u0080-\uffff]/;
+// The same in a long text: native scans for the ASCII ones, then the ASCII check.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INTERESTING = /[/\\%\u0000\u0080-\uffff]|\.\.|0x|\s\./g;
+const PATH_CHARS = new CharClass('./\\%~\u0000', /[./\\%~\u0000]/g);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const SLASHES = new CharClass('/\\%\u0000', /[/\\%\u0000]/g);
+const NON_ASCII = /[\u0080-\uffff]/g;
 
-/** Each file rule with a cheap literal test that must pass first (both on lower-case input). */
-const FILE_RULES: readonly { gate: RegExp; find: (path: string) => number; rule: string }[] = [
+/**
+ * Each file rule with a cheap literal test that must pass first (both on lower-case input), and a
+ * character that test needs (`char`), looked for first with a native scan.
+ */
+const FILE_RULES: readonly { char?: string; gate: RegExp; find: (path: string) => number; rule: string }[] = [
   { gate: /passwd|shadow|\.ini|etc\/|proc\/|system32|wwwroot|web-inf|\.ht|\.ssh|id_|keys|var\/|usr\/|apache|\.cnf|httpd|\.bash|\.git|autoexec|config\.sys/, find: sensitiveFileAt, rule: 'system-file' },
-  { gate: /\/(?:etc|proc|sys|root|dev|boot|var|usr|bin|sbin|tmp|lib|opt|srv|private)/, find: (p) => searchAll(p, SYSTEM_DIRECTORY), rule: 'system-directory' },
-  { gate: /(?:^|\/)\./, find: hiddenFileAt, rule: 'hidden-file' },
-  { gate: /\.(?:sql|sqlite3?|db|mdb|bak|old|orig|swp|dump|log)/, find: (p) => searchAll(p, LEFTOVER_FILE), rule: 'backup-file' },
-  { gate: /:\/\//, find: (p) => searchAll(p, WRAPPER), rule: 'stream-wrapper' },
+  { char: '/', gate: /\/(?:etc|proc|sys|root|dev|boot|var|usr|bin|sbin|tmp|lib|opt|srv|private)/, find: (p) => searchAll(p, SYSTEM_DIRECTORY), rule: 'system-directory' },
+  { char: '.', gate: /(?:^|\/)\./, find: hiddenFileAt, rule: 'hidden-file' },
+  { char: '.', gate: /\.(?:sql|sqlite3?|db|mdb|bak|old|orig|swp|dump|log)/, find: (p) => searchAll(p, LEFTOVER_FILE), rule: 'backup-file' },
+  { char: ':', gate: /:\/\//, find: (p) => searchAll(p, WRAPPER), rule: 'stream-wrapper' },
 ];
 
+/** The earlier of two positions, -1 meaning none. */
+function earliest(a: number, b: number): number {
+  return a < 0 ? b : b < 0 || a < b ? a : b;
+}
+
+/**
+ * Where the next piece worth a look starts, at or after `from`: the first match of
+ * `/[/\\%\u0000\u0080-\uffff]|\.\.|0x|\s\./`, found from native scans for `/`, `\`, `%`, NUL, `0x`,
+ * `.` (for `..` and a dot after white space) and, in a text that is not all ASCII, the rest.
+ */
+class Interesting {
+  private readonly chars: CharCursor;
+  private dot: number;
+  private hex: number;
+  private nonAscii: number;
+
+  constructor(
+    private readonly text: string,
+    ascii: boolean,
+  ) {
+    this.chars = SLASHES.cursor(text);
+    this.dot = text.indexOf('.');
+    this.hex = text.indexOf('0x');
+    this.nonAscii = ascii ? -1 : this.nextNonAscii(0);
+  }
+
+  private nextNonAscii(from: number): number {
+    NON_ASCII.lastIndex = from;
+    return NON_ASCII.exec(this.text)?.index ?? -1;
+  }
+
+  /** Where `..` or a dot after white space starts, at or after `from` (the first dot, or the space before it). */
+  private nextDot(from: number): number {
+    const { text } = this;
+    if (this.dot >= 0 && this.dot < from) this.dot = text.indexOf('.', from);
+    for (let at = this.dot; at >= 0; at = text.indexOf('.', at + 1)) {
+      this.dot = at;
+      if (at - 1 >= from && isSpace(text.charCodeAt(at - 1))) return at - 1;
+      if (text.charCodeAt(at + 1) === 46) return at;
+    }
+    this.dot = -1;
+    return -1;
+  }
+
+  find(from: number): number {
+    if (this.nonAscii >= 0 && this.nonAscii < from) this.nonAscii = this.nextNonAscii(from);
+    if (this.hex >= 0 && this.hex < from) this.hex = this.text.indexOf('0x', from);
+    return earliest(earliest(earliest(this.chars.find(from), this.nonAscii), this.hex), this.nextDot(from));
+  }
+}
+
 /** Whitespace-separated pieces of `text` that could hold a path, with their offsets (long texts only). */
-function candidates(text: string): [number, string][] {
+function candidates(view: TextView): [number, string][] {
+  const { text } = view;
   if (text.length <= 256 || /passwd|shadow|\.ini/i.test(text)) return [[0, text]];
   const out: [number, string][] = [];
-  INTERESTING.lastIndex = 0;
+  let from = 0;
   if (text.charCodeAt(0) === 46) {
     // A leading dot (`.env`, `../x`): the first piece is a candidate in any case.
     const end = text.search(/\s/);
     out.push([0, text.slice(0, end < 0 ? text.length : end)]);
-    INTERESTING.lastIndex = end < 0 ? text.length : end;
+    from = end < 0 ? text.length : end;
   }
-  let done = -1;
-  for (let hit = INTERESTING.exec(text); hit; hit = INTERESTING.exec(text)) {
-    if (hit.index < done) continue;
-    let start = hit.index;
+  const interesting = new Interesting(text, view.ascii);
+  for (let hit = interesting.find(from); hit >= 0; hit = interesting.find(from)) {
+    let start = hit;
     while (start > 0 && text.charCodeAt(start - 1) > 32) start--;
-    let end = hit.index + hit[0].length;
+    let end = hit + 1;
     while (end < text.length && text.charCodeAt(end) > 32) end++;
     out.push([start, text.slice(start, end)]);
-    done = end;
-    INTERESTING.lastIndex = end;
+    from = end;
   }
   return out;
 }
 
 /** Looks for path traversal or file inclusion in one (already decoded) text. */
-export function findPath(text: string, level: SecurityLevel): PathMatch | undefined {
+export function findPath(text: string, level: SecurityLevel, view = new TextView(text)): PathMatch | undefined {
   // Every rule needs a dot, a slash, an escape, a look-alike, or one of the famous file names.
-  if (!PATH_GATE.test(text) && !/passwd|shadow|0x/i.test(text)) return undefined;
-  for (const [offset, piece] of candidates(text)) {
+  if (!(text.length < 64 ? PATH_GATE.test(text) : PATH_CHARS.in(text) || !view.ascii) && !/passwd|shadow|0x/i.test(text)) return undefined;
+  for (const [offset, piece] of candidates(view)) {
     const match = findInPiece(piece, text, level);
     if (match) return { rule: match.rule, index: offset + match.index };
   }
-  if (text.length > 256) {
+  // Both leftover patterns end in an extension of at most 7 letters: no dot among the last 8 characters, no match.
+  if (text.length > 256 && text.indexOf('.', text.length - 8) >= 0) {
     const leftover = searchAll(text.slice(-128).toLowerCase(), LEFTOVER_FILE);
     if (leftover >= 0) return { rule: 'backup-file', index: Math.max(0, text.length - 128) + leftover };
   }
@@ -178,8 +238,8 @@ function findInPiece(piece: string, text: string, level: SecurityLevel): PathMat
     return { rule: 'traversal', index: at(traversal) };
   }
   const lower = path.toLowerCase();
-  for (const { gate, find, rule } of FILE_RULES) {
-    if (!gate.test(lower)) continue;
+  for (const { char, gate, find, rule } of FILE_RULES) {
+    if ((char !== undefined && lower.indexOf(char) < 0) || !gate.test(lower)) continue;
     const found = find(lower);
     if (found >= 0) return { rule, index: at(found) };
   }

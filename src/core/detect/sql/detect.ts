@@ -9,10 +9,12 @@
  * continues with; "1 < 2" parses but only compares two literals.
  */
 
+import type { TextView } from '../scan.js';
 import type { SecurityLevel } from '../types.js';
 import { parseFragment, type Features } from './grammar.js';
-import { anywhere, probe } from './statements.js';
 import { T as KEYWORD_T } from './keywords.js';
+import { failsAtSecond, plainWordsFirst, quoteThenWord } from './shortcuts.js';
+import { anywhere, probe, reconProbe } from './statements.js';
 import { TokenStream } from './tokenizer.js';
 
 // Local bindings: read once, not through the module's export on every token.
@@ -78,22 +80,28 @@ function bareRule(f: Features, level: SecurityLevel): string | undefined {
 const QUOTES = ["'", '"', '`'] as const;
 
 /** Looks for SQL injection in one (already decoded) text. */
-export function findSql(text: string, level: SecurityLevel): SqlMatch | undefined {
+export function findSql(text: string, level: SecurityLevel, view?: TextView): SqlMatch | undefined {
   if (text.length === 0) return undefined;
-  const found = anywhere(text, level);
+  const found = anywhere(text, level, view?.lower);
   if (found) return found;
-  const bare = new TokenStream(text);
-  if (level !== 'permissive') {
-    const probed = probe(bare, text);
+  if (plainWordsFirst(text)) {
+    // Prose: only the text-level probe can match the bare reading.
+    const probed = level !== 'permissive' ? reconProbe(text) : undefined;
     if (probed) return probed;
-  }
-  const bareParse = parseFragment(bare, undefined);
-  if (bareParse.valid) {
-    const rule = bareRule(bareParse.features, level);
-    if (rule) return { rule, index: 0 };
+  } else {
+    const bare = new TokenStream(text);
+    if (level !== 'permissive') {
+      const probed = probe(bare, text);
+      if (probed) return probed;
+    }
+    const bareParse = failsAtSecond(bare) ? undefined : parseFragment(bare, undefined);
+    if (bareParse?.valid) {
+      const rule = bareRule(bareParse.features, level);
+      if (rule) return { rule, index: 0 };
+    }
   }
   for (const quote of QUOTES) {
-    if (!text.includes(quote)) continue;
+    if (!text.includes(quote) || quoteThenWord(text, quote)) continue;
     const tokens = new TokenStream(text, quote);
     const parsed = parseFragment(tokens, quote);
     if (!parsed.valid) continue;

@@ -3,6 +3,7 @@
  * string literal the context opened. Folding into multi-word tokens happens in `tokenizer.ts`.
  */
 
+import { isAlphanumeric, isDigit, isHex, isSpace, isWordPart, isWordStart } from './chars.js';
 import { lookupWord as KEYWORD_lookupWord, T as KEYWORD_T, type TokenType } from './keywords.js';
 
 // Local bindings: read once, not through the module's export on every token.
@@ -25,31 +26,9 @@ export interface Token {
 
 const MAX_TOKENS = 4096;
 
-function isSpace(code: number): boolean {
-  return code === 32 || code === 0 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || code === 0xfeff;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function isWordStart(code: number): boolean {
-  const lower = code | 0x20;
-  return (lower >= 97 && lower <= 122) || code === 95 || (code > 0x7f && !isSpace(code) && code !== 0x2018 && code !== 0x2019);
-}
-
-function isWordPart(code: number): boolean {
-  return isWordStart(code) || isDigit(code) || code === 36 /* $ */;
-}
-
-function isAlphanumeric(code: number): boolean {
-  const lower = code | 0x20;
-  return isDigit(code) || (lower >= 97 && lower <= 122);
-}
-
-function isHex(code: number): boolean {
-  const lower = code | 0x20;
-  return isDigit(code) || (lower >= 97 && lower <= 102);
+/** A token, always with every field (in one order) so that the parser's reads see a single shape. */
+export function token(type: TokenType, value: string, start: number, end: number, open?: boolean, fromContext?: boolean, quote?: string): Token {
+  return { type, value, start, end, open, fromContext, quote };
 }
 
 function isInteger(text: string, start: number, end: number): boolean {
@@ -105,7 +84,7 @@ export class Lexer {
       if ((code === 45 /* - */ && next === 45 && !isAlphanumeric(text.charCodeAt(start + 2))) || (code === 35 /* # */ && next !== 62 && !(next === 45 && isSpace(text.charCodeAt(start + 2))))) {
         const newline = text.indexOf('\n', start);
         this.pos = newline < 0 ? text.length : newline + 1;
-        this.tokens.push({ type: T.comment, value: text.slice(start, this.pos), start, end: this.pos, open: true });
+        this.tokens.push(token(T.comment, text.slice(start, this.pos), start, this.pos, true));
         continue;
       }
       if (code === 39 || code === 34) {
@@ -115,7 +94,7 @@ export class Lexer {
       if (code === 96 /* ` */) {
         const close = text.indexOf('`', start + 1);
         this.pos = close < 0 ? text.length : close + 1;
-        this.push(T.bareword, text.slice(start + 1, close < 0 ? text.length : close).toLowerCase(), start, { quote: '`' });
+        this.push(T.bareword, text.slice(start + 1, close < 0 ? text.length : close).toLowerCase(), start, '`');
         continue;
       }
       if (code === 91 /* [ */) {
@@ -123,7 +102,7 @@ export class Lexer {
         const inner = close < 0 ? '' : text.slice(start + 1, close);
         if (close > start + 1 && close - start <= 129 && !/[[\s'"]/.test(inner)) {
           this.pos = close + 1;
-          this.push(T.bareword, inner.toLowerCase(), start, { quote: '[' });
+          this.push(T.bareword, inner.toLowerCase(), start, '[');
           continue;
         }
       }
@@ -169,8 +148,8 @@ export class Lexer {
     return true;
   }
 
-  private push(type: TokenType, value: string, start: number, extra?: Partial<Token>): void {
-    this.tokens.push({ type, value, start, end: this.pos, ...extra });
+  private push(type: TokenType, value: string, start: number, quote?: string): void {
+    this.tokens.push(token(type, value, start, this.pos, undefined, undefined, quote));
   }
 
   private single(type: TokenType, start: number): void {
@@ -204,7 +183,7 @@ export class Lexer {
     const close = text.indexOf('*/', start + 2);
     if (close < 0) {
       this.pos = text.length;
-      this.tokens.push({ type: T.comment, value: '/*', start, end: this.pos, open: true });
+      this.tokens.push(token(T.comment, '/*', start, this.pos, true));
       return;
     }
     this.pos = close + 2;
@@ -232,11 +211,11 @@ export class Lexer {
       }
       body += text.slice(chunk, at);
       this.pos = at + 1;
-      return { type: T.string, value: body, start: from - (fromContext ? 0 : 1), end: this.pos, fromContext, quote };
+      return token(T.string, body, from - (fromContext ? 0 : 1), this.pos, undefined, fromContext, quote);
     }
     body += text.slice(chunk);
     this.pos = text.length;
-    return { type: T.string, value: body, start: from - (fromContext ? 0 : 1), end: this.pos, open: true, fromContext, quote };
+    return token(T.string, body, from - (fromContext ? 0 : 1), this.pos, true, fromContext, quote);
   }
 
   private number(start: number): void {

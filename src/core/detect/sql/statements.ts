@@ -6,7 +6,8 @@
  */
 
 import type { SecurityLevel } from '../types.js';
-import { CATALOG_NAMES as KEYWORD_CATALOG_NAMES, LITERAL_WORDS as KEYWORD_LITERAL_WORDS, SQL_FUNCTIONS as KEYWORD_SQL_FUNCTIONS, STRONG_FUNCTIONS as KEYWORD_STRONG_FUNCTIONS, STRONG_STATEMENTS as KEYWORD_STRONG_STATEMENTS, T as KEYWORD_T } from './keywords.js';
+import { leadingWord } from './chars.js';
+import { CATALOG_NAMES as KEYWORD_CATALOG_NAMES, LITERAL_WORDS as KEYWORD_LITERAL_WORDS, SQL_FUNCTIONS as KEYWORD_SQL_FUNCTIONS, STRONG_FUNCTIONS as KEYWORD_STRONG_FUNCTIONS, STRONG_STATEMENTS as KEYWORD_STRONG_STATEMENTS, T as KEYWORD_T, lookupWord } from './keywords.js';
 import { statementShape } from './statement-shape.js';
 import { TokenStream } from './tokenizer.js';
 
@@ -31,8 +32,9 @@ const RECON_AT_END = /(?:^|[^\w.])(?:user|current_user|system_user|session_user|
 
 /** Catalog names without `_`, `.` or `$` (sysobjects, msdb, tempdb, northwind), as whole words. */
 const PLAIN_CATALOG = /\b(?:sysobjects|syscolumns|sysdatabases|sysusers|syslogins|sysprocesses|sysxlogins|msysaccessobjects|msysobjects|msysqueries|msysrelationships|tempdb|msdb|northwind)\b/;
+// Every plain catalog name contains one of these (one scan for all four).
+const PLAIN_CATALOG_GATE = /sys|tempdb|msdb|northwind/;
 // Catalog and internal-function names all contain `_` or `$`, or start with one of DOTTED.
-const MARK = /[_$]/g;
 const DOTTED = ['mysql.', 'sys.', 'master.'];
 
 /** Internal functions that are recognizable by name alone, without a call: `SELECT pg_sleep`. */
@@ -43,10 +45,12 @@ function lastSegment(name: string): string {
 }
 
 function isStrongFunction(name: string): boolean {
+  if (name.indexOf('.') < 0) return STRONG_FUNCTIONS.has(name);
   return name.split('.').some((part) => STRONG_FUNCTIONS.has(part)) || STRONG_FUNCTIONS.has(name);
 }
 
 function isCatalog(name: string): boolean {
+  if (name.indexOf('.') < 0) return CATALOG_NAMES.has(name);
   const parts = name.split('.');
   if (parts.length > 1 && CATALOG_NAMES.has(`${parts[0]}.${parts[1]}`)) return true;
   return parts.some((part) => CATALOG_NAMES.has(part));
@@ -62,15 +66,25 @@ function isWordChar(code: number): boolean {
  * may contain `.` and `$`: `information_schema.tables`, `v$version`).
  */
 function findIdentifier(lower: string, level: SecurityLevel): SqlMatch | undefined {
-  if (lower.includes('sys') || lower.includes('tempdb') || lower.includes('msdb') || lower.includes('northwind')) {
+  if (PLAIN_CATALOG_GATE.test(lower)) {
     const plain = lower.search(PLAIN_CATALOG);
     if (plain >= 0) return { rule: 'system-catalog', index: plain };
   }
-  // Only words with `_` or `$` (or a dotted catalog prefix) need a closer look; find those marks natively.
+  // Only words with `_` or `$` (or a dotted catalog prefix, found from its dot) need a closer look;
+  // find those marks natively.
   const marks: number[] = [];
-  MARK.lastIndex = 0;
-  for (let mark = MARK.exec(lower); mark; mark = MARK.exec(lower)) marks.push(mark.index);
-  for (const prefix of DOTTED) for (let at = lower.indexOf(prefix); at >= 0; at = lower.indexOf(prefix, at + 1)) marks.push(at);
+  for (let at = lower.indexOf('_'); at >= 0; at = lower.indexOf('_', at + 1)) marks.push(at);
+  for (let at = lower.indexOf('$'); at >= 0; at = lower.indexOf('$', at + 1)) marks.push(at);
+  for (let dot = lower.indexOf('.'); dot >= 0; dot = lower.indexOf('.', dot + 1)) {
+    // mysql. sys. master.: only a dot after `l`, `s` or `r` can end one.
+    const last = lower.charCodeAt(dot - 1);
+    if (last !== 108 && last !== 115 && last !== 114) continue;
+    for (const prefix of DOTTED) {
+      const at = dot + 1 - prefix.length;
+      if (at >= 0 && lower.startsWith(prefix, at)) marks.push(at);
+    }
+  }
+  if (marks.length === 0) return undefined;
   let done = -1;
   for (const index of marks.sort((a, b) => a - b)) {
     if (index < done) continue;
@@ -108,9 +122,8 @@ function nameBefore(text: string, paren: number): string {
 }
 
 /** Constructs that mark SQL injection wherever they appear. */
-export function anywhere(text: string, level: SecurityLevel): SqlMatch | undefined {
+export function anywhere(text: string, level: SecurityLevel, lower = text.toLowerCase()): SqlMatch | undefined {
   if (text.includes('/*') && CODE_COMMENT.test(text)) return { rule: 'code-comment', index: text.indexOf('/*') };
-  const lower = text.toLowerCase();
   const identifier = findIdentifier(lower, level);
   if (identifier) return identifier;
   if (level !== 'permissive' && lower.includes('@@')) {
@@ -127,6 +140,7 @@ export function anywhere(text: string, level: SecurityLevel): SqlMatch | undefin
     if (name && (isStrongFunction(name) || isCatalog(name))) return { rule: isCatalog(name) ? 'system-catalog' : 'sql-function', index: at - name.length };
   }
   for (let at = lower.indexOf(';'); at >= 0; at = lower.indexOf(';', at + 1)) {
+    if (text.charCodeAt(at) === 59 && !followedBy(text, at + 1, startsStatement)) continue;
     const found = fromTrigger(new TokenStream(text, undefined, at), level);
     if (found) return { rule: found, index: at };
   }
@@ -134,10 +148,45 @@ export function anywhere(text: string, level: SecurityLevel): SqlMatch | undefin
   for (let match = TRIGGER.exec(lower); match; match = TRIGGER.exec(lower)) {
     const at = match.index;
     if ((at > 0 && /[a-z_]/.test(lower.charAt(at - 1))) || isWordChar(lower.charCodeAt(at + match[0].length))) continue;
+    if (!mayFollowTrigger(text, at, match[0])) continue;
     const found = fromTrigger(new TokenStream(text, undefined, at), level);
     if (found) return { rule: found, index: at };
   }
   return undefined;
+}
+
+/**
+ * Whether the word the lexer reads first from `from` passes `test`; true (look closer) when the
+ * first token is not a plain word. Lets prose skip building a token stream at every `;` and `into`.
+ */
+function followedBy(text: string, from: number, test: (word: string) => boolean): boolean {
+  const next = leadingWord(text, from);
+  return next === undefined || test(next.word);
+}
+
+/** Only these words can start the token that `statementShape` accepts. */
+function startsStatement(word: string): boolean {
+  return lookupWord(word)?.type === T.statement || word === 'if' || word === 'while';
+}
+
+const UNION_FOLLOWERS = (word: string): boolean => word === 'select' || word === 'all' || word === 'distinct' || word === 'distinctrow';
+/** The words `fromTrigger` needs right after each trigger word (all but `select`, which it judges on its own). */
+const TRIGGER_FOLLOWERS: ReadonlyMap<string, (word: string) => boolean> = new Map([
+  ['union', UNION_FOLLOWERS],
+  ['intersect', UNION_FOLLOWERS],
+  ['except', UNION_FOLLOWERS],
+  ['into', (word: string) => word === 'outfile' || word === 'dumpfile'],
+  ['procedure', (word: string) => word === 'analyse'],
+  ['waitfor', (word: string) => word === 'delay' || word === 'time'],
+  ['exec', (word: string) => /^(?:master\b|xp_|sp_)/.test(word)],
+]);
+
+/** Whether the trigger word at `at` may match: false when the lexer reads it and then a word it cannot go on with. */
+function mayFollowTrigger(text: string, at: number, trigger: string): boolean {
+  const follows = TRIGGER_FOLLOWERS.get(trigger);
+  const first = follows && leadingWord(text, at);
+  if (!follows || !first || first.word !== trigger) return true;
+  return followedBy(text, first.end, follows);
 }
 
 /** The rule that a stream starting at a trigger word matches, if any. */
@@ -203,9 +252,15 @@ function selectStatement(tokens: TokenStream): boolean {
   return signs > 0;
 }
 
+/** The probe that needs no tokens: a short value ending in `user(`, `version (`... */
+export function reconProbe(text: string): SqlMatch | undefined {
+  return text.length < 200 && RECON_AT_END.test(text) ? { rule: 'function-probe', index: 0 } : undefined;
+}
+
 /** Values that are probes, not text: `trim(`, `... user(`, `SELECT @@version`, `DECLARE @x`, `DROP TABLE t;`. */
 export function probe(tokens: TokenStream, text: string): SqlMatch | undefined {
-  if (text.length < 200 && RECON_AT_END.test(text)) return { rule: 'function-probe', index: 0 };
+  const recon = reconProbe(text);
+  if (recon) return recon;
   let start = 0;
   while (tokens.at(start) && (tokens.at(start)!.type === T.operator || tokens.at(start)!.type === T.comma)) start++;
   const first = tokens.at(start);

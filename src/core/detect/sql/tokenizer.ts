@@ -8,7 +8,7 @@
  */
 
 import { T as KEYWORD_T, type TokenType } from './keywords.js';
-import { Lexer, type Token } from './lexer.js';
+import { Lexer, token as makeToken, type Token } from './lexer.js';
 
 // Local bindings: read once, not through the module's export on every token.
 const T = KEYWORD_T;
@@ -33,6 +33,11 @@ const PAIRS: ReadonlyMap<string, { follow: ReadonlySet<string>; type: TokenType 
   ['with', { follow: new Set(['rollup']), type: T.keyword }],
   ['execute', { follow: new Set(['immediate']), type: T.statement }],
 ]);
+
+/** Whether a word may fold with the word after it (`order` + `by`). */
+export function foldsWithNext(word: string): boolean {
+  return PAIRS.has(word);
+}
 
 function isCallable(token: Token): boolean {
   return token.type === T.bareword || token.type === T.keyword || token.type === T.statement || token.type === T.operator || token.type === T.logic || token.type === T.unary;
@@ -98,7 +103,7 @@ export class TokenStream {
     const out = this.out;
     const pair = PAIRS.get(token.value);
     if (pair && next && pair.follow.has(next.value) && token.type !== T.string && next.type !== T.string) {
-      out.push({ type: pair.type, value: `${token.value} ${next.value}`, start: token.start, end: next.end });
+      out.push(makeToken(pair.type, `${token.value} ${next.value}`, token.start, next.end));
       this.raw += 2;
       return true;
     }
@@ -106,7 +111,7 @@ export class TokenStream {
       // `char(`, `sleep (`: a call. An operator word after a value stays an operator: `1 DIV (SELECT ...)`.
       const operatorAfterValue = (token.type === T.operator || token.type === T.logic) && isValueEnd(out[out.length - 1]);
       if (token.type === T.bareword || (!KEEP_BEFORE_PAREN.has(token.value) && !operatorAfterValue)) {
-        out.push({ ...token, type: T.func });
+        out.push(makeToken(T.func, token.value, token.start, token.end, token.open, token.fromContext, token.quote));
         this.raw++;
         return true;
       }
@@ -118,7 +123,7 @@ export class TokenStream {
         const prev = out.pop()!;
         this.raw += name === next ? 2 : 3;
         const type = this.rawAt(this.raw)?.type === T.open ? T.func : T.bareword;
-        out.push({ type, value: `${prev.value}.${name.value}`, start: prev.start, end: name.end });
+        out.push(makeToken(type, `${prev.value}.${name.value}`, prev.start, name.end));
         return true;
       }
     }

@@ -7,6 +7,7 @@
  */
 
 import { decodeEntities } from '../entities.js';
+import type { TextView } from '../scan.js';
 import type { SecurityLevel } from '../types.js';
 import { tokenizeHtml, type HtmlAttribute, type HtmlContext, type HtmlTag } from './html.js';
 import { findScript } from './javascript.js';
@@ -40,8 +41,7 @@ export function isScriptUrl(value: string): boolean {
 }
 
 /** A script scheme anywhere in text (`<a href=javascript:...>` unparsed, `x=javascript:alert(1)`), followed by code. */
-function findScriptScheme(text: string): number {
-  const lower = text.toLowerCase();
+function findScriptScheme(text: string, lower = text.toLowerCase()): number {
   for (let at = lower.indexOf(':'); at >= 0; at = lower.indexOf(':', at + 1)) {
     // Read the scheme backwards, skipping the tabs and newlines browsers strip from URLs.
     let start = at;
@@ -202,7 +202,7 @@ function findInMarkup(text: string, level: SecurityLevel, context: HtmlContext, 
 const CONTEXTS: readonly [string, HtmlContext][] = [['"', 'double-quoted'], ["'", 'single-quoted'], ['`', 'back-quoted']];
 
 /** Looks for XSS in one (already decoded) text. */
-export function findXss(text: string, level: SecurityLevel): XssMatch | undefined {
+export function findXss(text: string, level: SecurityLevel, view?: TextView): XssMatch | undefined {
   if (text.length === 0) return undefined;
   if (text.includes('<')) {
     const rule = findInMarkup(text, level, 'text', 0);
@@ -218,10 +218,13 @@ export function findXss(text: string, level: SecurityLevel): XssMatch | undefine
     if (rule) return { rule, index: 0 };
   }
   if (level === 'permissive') return undefined;
-  const scheme = text.includes(':') ? findScriptScheme(text) : -1;
+  const scheme = text.includes(':') ? findScriptScheme(text, view?.lower) : -1;
   if (scheme >= 0) return { rule: 'script-url', index: scheme };
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed.startsWith('on') && EVENT_NAMES.has(trimmed.slice(2))) return { rule: 'event-handler', index: 0 };
+  // A bare handler name (`onerror`): only `o`/`O` and `n`/`N` lower-case to a leading "on".
+  const trimmed = text.trim();
+  if ((trimmed.charCodeAt(0) | 0x20) === 111 && (trimmed.charCodeAt(1) | 0x20) === 110 && EVENT_NAMES.has(trimmed.toLowerCase().slice(2))) {
+    return { rule: 'event-handler', index: 0 };
+  }
   if (text.includes('+ADw-')) {
     // UTF-7: +ADw- is `<`, +AD4- is `>`; a page served without a charset once ran it.
     const utf7 = text.replace(/\+ADw-/g, '<').replace(/\+AD4-/g, '>').replace(/\+ACI-/g, '"').replace(/\+ACc-/g, "'");

@@ -7,6 +7,8 @@
  * and the `constructor.constructor` escape of template sandboxes.
  */
 
+import { CharClass } from '../scan.js';
+
 interface JsToken {
   type: 'word' | 'number' | 'string' | 'template' | 'punct';
   value: string;
@@ -101,10 +103,13 @@ function argumentsLookLikeJs(tokens: readonly JsToken[], open: number): boolean 
 }
 
 // Punctuation that every pattern below needs next to its word: a call's `(` or back quote, `[`,
-// `=`, a member `.`. Scanning for these and looking at the words beside them costs far less than
-// searching for thirty words.
-const SYNTAX = /[(`[=.]/g;
+// `=`, a member `.`. Finding these with native scans and looking at the words beside them costs far
+// less than searching for thirty words.
+const SYNTAX = new CharClass('(`[=.', /[(`[=.]/g);
 const TRIGGER_WORDS: ReadonlySet<string> = new Set([...CALL_SINKS, ...GLOBALS, ...[...SENSITIVE_MEMBERS].map((m) => m.slice(0, m.indexOf('.'))), ...SENSITIVE_PROPERTIES]);
+// For each length, the first letters of the trigger words that long, one bit per letter.
+const TRIGGER_STARTS: number[] = [];
+for (const word of TRIGGER_WORDS) TRIGGER_STARTS[word.length] = (TRIGGER_STARTS[word.length] ?? 0) | (1 << (word.charCodeAt(0) - 97));
 const WINDOW = 400;
 
 /** Start of the word that ends right before `at` (spaces skipped), or -1. */
@@ -123,10 +128,19 @@ function wordAfter(text: string, at: number): number {
   return start < text.length && isWordChar(text.charCodeAt(start)) ? start : -1;
 }
 
-function wordAt(text: string, start: number): string {
+/**
+ * Whether the word at `start` is a trigger word. An ASCII word is lower-cased and looked up only
+ * when some trigger word has its length and first letter (lower-casing an ASCII word keeps both).
+ */
+function isTriggerAt(text: string, start: number): boolean {
   let end = start;
-  while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
-  return text.slice(start, end).toLowerCase();
+  let ascii = true;
+  for (; end < text.length && isWordChar(text.charCodeAt(end)); end++) if (text.charCodeAt(end) > 0x7f) ascii = false;
+  if (ascii) {
+    const letter = (text.charCodeAt(start) | 0x20) - 97;
+    if (letter < 0 || letter > 25 || ((TRIGGER_STARTS[end - start] ?? 0) & (1 << letter)) === 0) return false;
+  }
+  return TRIGGER_WORDS.has(text.slice(start, end).toLowerCase());
 }
 
 /** The token before `at`, read backwards: a punctuation character, or a whole word. */
@@ -142,18 +156,18 @@ function previousToken(text: string, at: number): JsToken | undefined {
 
 /** Looks for script-context injection in `text`. */
 export function findScript(text: string): JsMatch | undefined {
-  const seen = new Set<number>();
-  SYNTAX.lastIndex = 0;
-  for (let hit = SYNTAX.exec(text); hit; hit = SYNTAX.exec(text)) {
-    const at = hit.index;
-    const mark = hit[0];
+  let seen: Set<number> | undefined;
+  const marks = SYNTAX.cursor(text);
+  for (let at = marks.find(0); at >= 0; at = marks.find(at + 1)) {
+    const mark = text.charCodeAt(at);
     // "week. The": a member access has letters on both sides of its dot.
-    if (mark === '.' && !(isWordChar(text.charCodeAt(at - 1)) && isWordChar(text.charCodeAt(at + 1)))) continue;
+    if (mark === 46 /* . */ && !(isWordChar(text.charCodeAt(at - 1)) && isWordChar(text.charCodeAt(at + 1)))) continue;
     const before = wordBefore(text, at);
-    const after = mark === '(' || mark === '=' ? wordAfter(text, at) : -1;
-    for (const start of [before, after]) {
-      if (start < 0 || seen.has(start) || !TRIGGER_WORDS.has(wordAt(text, start))) continue;
-      seen.add(start);
+    const after = mark === 40 /* ( */ || mark === 61 /* = */ ? wordAfter(text, at) : -1;
+    for (let side = 0; side < 2; side++) {
+      const start = side === 0 ? before : after;
+      if (start < 0 || seen?.has(start) || !isTriggerAt(text, start)) continue;
+      (seen ??= new Set()).add(start);
       const rule = judge(tokenizeJs(text, start, Math.min(text.length, start + WINDOW)), previousToken(text, start));
       if (rule) return { rule, index: start };
     }
