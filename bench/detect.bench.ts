@@ -88,8 +88,13 @@ async function sample(item: Case): Promise<Sample> {
   return { opsPerSecond: 1e9 / stats.avg, p50: stats.p50 };
 }
 
+/** Median per-iteration time (ns) per case id, across rounds: what the issue's 20 µs target is about. */
+const medianNs = new Map<string, number>();
+
 async function measureGroup(cases: readonly Case[], rounds: number): Promise<BenchRow[]> {
   const samples = new Map<string, Sample[]>(cases.map((item) => [item.id, []]));
+  // One uncounted round first, so the optimizing compiler has settled before anything is recorded.
+  for (const item of cases) await sample(item);
   for (let round = 0; round < rounds; round++) {
     const ordered = round % 2 === 0 ? cases : [...cases].reverse();
     for (const item of ordered) samples.get(item.id)!.push(await sample(item));
@@ -98,6 +103,7 @@ async function measureGroup(cases: readonly Case[], rounds: number): Promise<Ben
     const all = samples.get(item.id)!;
     const ops = median(all.map((s) => s.opsPerSecond));
     const p50 = median(all.map((s) => s.p50));
+    medianNs.set(item.id, p50);
     const mbPerSecond = (ops * item.bytes) / 1e6;
     return {
       id: item.id,
@@ -123,8 +129,7 @@ export async function runDetectBench(): Promise<BenchResult> {
   const bytesPerSecond = (id: string, bytes: number): number => row(rows, id).value * bytes;
   const kb = row(rows, 'detect.inspect.1kb');
   const ratios: BenchRatio[] = [
-    // 20 µs per 1 KB field is 50,000 ops/s.
-    { id: 'detect.1kb.target', label: '1 KB field: ops/s ÷ 50,000 (20 µs target)', ratio: kb.value / 50_000, target: 1 },
+    { id: 'detect.1kb.target', label: '1 KB field: 20 µs ÷ median time per call (target: median under 20 µs)', ratio: 20_000 / medianNs.get(kb.id)!, target: 1 },
     { id: 'detect.throughput.target', label: 'benign throughput at 100 KB: MB/s ÷ 20 (target)', ratio: bytesPerSecond('detect.inspect.100kb', KB100.length) / 20e6, target: 1 },
     {
       id: 'detect.linear',
@@ -137,7 +142,8 @@ export async function runDetectBench(): Promise<BenchResult> {
     name: 'detect',
     method:
       'mitata timed by process CPU time, one process; inspect() at level standard (all six detectors) on benign text; ' +
-      'sizes measured interleaved, 3 rounds, median of per-round mean ops/s; notes give the median per-iteration time and MB/s.',
+      'sizes measured interleaved after one uncounted warm-up round, 3 rounds, median of per-round mean ops/s; notes give the median per-iteration time ' +
+      '(the 1 KB target is on it, as the issue states it) and MB/s.',
     rows,
     ratios,
     durationMs: performance.now() - started,
