@@ -12,7 +12,7 @@ import { Socket } from 'node:net';
 import { fromNodeRequest } from '../src/adapters/node-http.js';
 import { createBulwark, type SecurityRequest } from '../src/core/index.js';
 import { measureInterleaved, type MicroCase } from './support/measure.js';
-import { printResult, ratioOf, type BenchResult } from './support/report.js';
+import { pairedRatioOf, printResult, type BenchResult } from './support/report.js';
 
 const browserHeaders = {
   host: 'app.example',
@@ -66,16 +66,16 @@ async function check(): Promise<void> {
 export async function runGuardsBench(): Promise<BenchResult> {
   const started = performance.now();
   await check();
-  const rows = await measureInterleaved(CASES, 5);
+  const rows = await measureInterleaved(CASES, 11);
   return {
     name: 'guards',
-    method: 'mitata timed by process CPU time, one process; cases interleaved, 5 rounds, median of per-round mean ops/s.',
+    method: 'mitata timed by process CPU time, one process; cases interleaved, 11 rounds, median of per-round mean ops/s; ratios are the median of per-round ratios.',
     rows,
     ratios: [
-      ratioOf(rows, 'get', 'ratio all guards / headers only, GET', 'get.guards', 'get.headers', 0.8),
-      ratioOf(rows, 'rate', 'ratio with one rate rule / without, GET (issue 6)', 'get.rate', 'get.guards', 0.85),
-      ratioOf(rows, 'post', 'ratio all guards / headers only, POST (informational)', 'post.guards', 'post.headers'),
-      ratioOf(rows, 'web', 'ratio all guards / headers only, GET with Web Headers (informational)', 'web.guards', 'web.headers'),
+      pairedRatioOf(rows, 'get', 'ratio all guards / headers only, GET', 'get.guards', 'get.headers', 0.8),
+      pairedRatioOf(rows, 'rate', 'ratio with one rate rule / without, GET (issue 6)', 'get.rate', 'get.guards', 0.85),
+      pairedRatioOf(rows, 'post', 'ratio all guards / headers only, POST (informational)', 'post.guards', 'post.headers'),
+      pairedRatioOf(rows, 'web', 'ratio all guards / headers only, GET with Web Headers (informational)', 'web.guards', 'web.headers'),
     ],
     durationMs: performance.now() - started,
   };

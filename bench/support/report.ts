@@ -58,6 +58,20 @@ export function printResult(result: BenchResult): void {
 }
 
 /** Ratio of two rows' medians, by id. */
+/**
+ * The median of per-round ratios, for two rows measured back to back in each round: a machine that
+ * speeds up or slows down between rounds moves both sides of a round alike, so this is steadier
+ * than the ratio of the two medians.
+ */
+export function pairedRatioOf(rows: readonly BenchRow[], id: string, label: string, over: string, under: string, target?: number): BenchRatio {
+  const top = rows.find((row) => row.id === over);
+  const bottom = rows.find((row) => row.id === under);
+  if (!top || !bottom) throw new Error(`ratio ${id}: missing row ${top ? under : over}`);
+  if (top.rounds.length !== bottom.rounds.length) throw new Error(`ratio ${id}: rows measured in different rounds`);
+  const ratio = median(top.rounds.map((value, i) => value / bottom.rounds[i]!));
+  return { id, label, ratio, ...(target === undefined ? {} : { target }) };
+}
+
 export function ratioOf(rows: readonly BenchRow[], id: string, label: string, over: string, under: string, target?: number): BenchRatio {
   const top = rows.find((row) => row.id === over);
   const bottom = rows.find((row) => row.id === under);
