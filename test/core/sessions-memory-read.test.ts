@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { SecurityRequest } from '../../src/core/http/types.js';
+import { LiveIdHashes, storageHash } from '../../src/core/sessions/ids.js';
 import { createSessionGuard, type SessionOptions } from '../../src/core/sessions/index.js';
 import { createMemoryStore, StoreUnavailableError, type SecurityStore } from '../../src/core/store/index.js';
 
@@ -62,5 +63,26 @@ describe('session loads on the memory store', () => {
     let pending: Promise<unknown> | undefined;
     expect(() => (pending = guard.load({ method: 'GET', url: 'https://app.example/' } as unknown as SecurityRequest))).not.toThrow();
     await expect(pending).rejects.toThrow(TypeError);
+  });
+
+  it('stop at once when a session whose id was remembered ends, and still refuse malformed ids', async () => {
+    const store = createMemoryStore();
+    const { guard, id } = await loggedIn({ store });
+    for (let i = 0; i < 3; i++) expect((await guard.load(request(id))).session.userId).toBe('alice');
+    expect(await guard.revokeAllForUser('alice', 'logout_everywhere')).toBe(1);
+    const after = await guard.load(request(id));
+    expect(after.session.active).toBe(false);
+    expect(after.session.takeHeaders()[0]!.value).toMatch(/^__Host-sid=;/);
+    const malformed = await guard.load(request('not an id'));
+    expect([malformed.session.active, malformed.session.takeHeaders()[0]!.value]).toEqual([false, expect.stringMatching(/^__Host-sid=;/) as unknown]);
+  });
+});
+
+describe('LiveIdHashes', () => {
+  it('keeps at most `max` ids, dropping the oldest', () => {
+    const hashes = new LiveIdHashes(3);
+    const ids = ['a', 'b', 'c', 'd'].map((c) => c.repeat(43));
+    for (const id of ids) hashes.remember(id, storageHash(id));
+    expect(ids.map((id) => hashes.get(id))).toEqual([undefined, ...ids.slice(1).map(storageHash)]);
   });
 });

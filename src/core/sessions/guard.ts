@@ -5,7 +5,7 @@
  */
 
 import type { SecurityRequest } from '../http/types.js';
-import { createLogHasher, isSessionId, storageHash } from './ids.js';
+import { createLogHasher, isSessionId, LiveIdHashes, storageHash } from './ids.js';
 import { readCookie } from './cookie.js';
 import { createSessionEvents } from './events.js';
 import { SessionHandle, type HandleDeps, type RequestMeta } from './handle.js';
@@ -57,6 +57,7 @@ export interface SessionGuard {
 }
 
 const TOUCH_MEMORY = 10_000;
+const LIVE_ID_MEMORY = 10_000;
 const NO_CONTEXT: SessionLoadContext = Object.freeze({});
 
 function pathOf(request: SecurityRequest): string {
@@ -97,6 +98,7 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   const bindings = new WeakMap<SecurityRequest, string>();
   // Last touch per session in this process: idle expiry is pushed at most once per touch interval.
   const touched = new Map<string, number>();
+  const liveIds = new LiveIdHashes(LIVE_ID_MEMORY);
 
   function noteTouch(hash: string, now: number): void {
     touched.delete(hash);
@@ -175,10 +177,11 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   }
 
   /** The store's answer at `now` turned into the result, through the slow path when something is due. */
-  function conclude(hash: string, text: string | undefined, meta: RequestMeta, now: number): SessionLoadResult | Promise<SessionLoadResult> {
+  function conclude(hash: string, text: string | undefined, meta: RequestMeta, now: number, newId: string | undefined): SessionLoadResult | Promise<SessionLoadResult> {
     let found: StoredSession | Pointer | undefined;
     try {
       found = repository.interpret(hash, text);
+      if (newId !== undefined && found !== undefined && !isPointer(found)) liveIds.remember(newId, hash);
       if (settled(found, now)) return finish(meta, found, undefined, false);
     } catch {
       return finish(meta, undefined, undefined, true);
@@ -197,14 +200,14 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   }
 
   /** A store that answers later (Redis): the time is read once the answer is in. */
-  async function fetchThenConclude(hash: string, meta: RequestMeta): Promise<SessionLoadResult> {
+  async function fetchThenConclude(hash: string, meta: RequestMeta, newId: string | undefined): Promise<SessionLoadResult> {
     let text: string | undefined;
     try {
       text = await repository.fetch(hash);
     } catch {
       return finish(meta, undefined, undefined, true);
     }
-    return conclude(hash, text, meta, Date.now());
+    return conclude(hash, text, meta, Date.now(), newId);
   }
 
   /**
@@ -215,9 +218,12 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
     const meta = metaOf(request, context);
     const id = readCookie(request.headers.get('cookie'), config.cookie.name);
     if (id === undefined) return finish(meta, undefined, undefined, false);
-    if (!isSessionId(id)) return finish(meta, undefined, config.cookie.clear(), false);
-    const hash = storageHash(id);
-    if (!repository.readsNow()) return fetchThenConclude(hash, meta);
+    const remembered = liveIds.get(id);
+    if (remembered === undefined && !isSessionId(id)) return finish(meta, undefined, config.cookie.clear(), false);
+    const hash = remembered ?? storageHash(id);
+    // An id not yet known live is remembered if the store has its session.
+    const newId = remembered === undefined ? id : undefined;
+    if (!repository.readsNow()) return fetchThenConclude(hash, meta, newId);
     const now = Date.now();
     let text: string | undefined;
     try {
@@ -225,7 +231,7 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
     } catch {
       return finish(meta, undefined, undefined, true);
     }
-    return conclude(hash, text, meta, now);
+    return conclude(hash, text, meta, now, newId);
   }
 
   return {

@@ -9,7 +9,7 @@ import type { SecurityStore, StoreKey } from './types.js';
 export interface SyncRead {
   /** The store's own `get`: a caller reads synchronously only while `store.get` is still this one. */
   readonly get: SecurityStore['get'];
-  /** What `get` would resolve to at time `now` (ms), returned (or thrown) at once. */
+  /** What `get` would resolve to at time `now` (ms), returned (or thrown) at once. The key is not checked: it must be a value key built by the caller. */
   readonly read: (key: StoreKey, now: number) => string | undefined;
 }
 

@@ -105,19 +105,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
   const sorted = (entry: CollectionEntry | undefined): Array<[string, MemoryMember]> =>
     entry === undefined ? [] : [...entry.members].sort(compareMembers);
 
-  /** `get` at `now` without the promise: throws where `get` rejects. */
-  const getAt = (key: string, now: number): string | undefined => {
-    open();
-    return readValue(key, now)?.value;
-  };
-
   const store: MemorySecurityStore = {
     kind: 'memory',
     prefix,
     timeoutMs,
 
     async get(key) {
-      return getAt(key, Date.now());
+      open();
+      return readValue(key, Date.now())?.value;
     },
 
     async set(key, value, options) {
@@ -227,6 +222,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
       entries.clear();
     },
   };
-  registerSyncRead(store, getAt);
+  // The synchronous reader's callers build their keys themselves (storeKey rules), so it skips checkKey.
+  registerSyncRead(store, (key, now) => {
+    open();
+    return (read(key, now) as ValueEntry | undefined)?.value;
+  });
   return store;
 }
