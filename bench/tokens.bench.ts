@@ -4,7 +4,8 @@
  * Memory (CPU time, interleaved, mitata): `verifyAccess` (signature, claims, and the denylist's
  * three lookups on the memory store) against raw jose `jwtVerify` with the same Ed25519 key and the
  * same checks minus the denylist; and one session load (`createSessionGuard().load()`: cookie,
- * hash, store read, expiry) against the issue's 500,000/s.
+ * hash, store read, expiry) against the issue's 500,000/s: the repeat request of a session, whose id
+ * hash the guard remembers, and, for information, loads of ids not seen before.
  *
  * Redis (wall clock, local redis-server): `verifyAccess` one at a time against jose plus one raw
  * ioredis GET one at a time, so equal rates mean the denylist costs one round trip; and session
@@ -15,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { jwtVerify, type JWK } from 'jose';
+import type { SecurityRequest } from '../src/core/http/types.js';
 import { createSessionGuard } from '../src/core/sessions/index.js';
 import { createMemoryStore, createRedisStore, failFastRedisOptions, storeKey, type SecurityStore } from '../src/core/store/index.js';
 import { createTokenManager } from '../src/core/tokens/index.js';
@@ -27,6 +29,7 @@ const REDIS_ROUNDS = 3;
 const ISSUER = 'https://auth.example';
 const AUDIENCE = 'https://api.example';
 const SESSION_TARGET = 500_000;
+const COLD_SESSIONS = 20_000;
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const jwk = { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'bench' };
@@ -46,17 +49,40 @@ async function sessionRequest(store: SecurityStore) {
   return { guard, request };
 }
 
+/**
+ * Requests for `count` sessions of different users, to be loaded in turn: with more of them than
+ * the guard remembers live ids for (10,000), every load hashes its id as if seen for the first time.
+ */
+async function manySessionRequests(store: SecurityStore, count: number) {
+  const guard = createSessionGuard({ store });
+  const requests: SecurityRequest[] = [];
+  for (let user = 0; user < count; user++) {
+    const login = await guard.load({ method: 'POST', url: 'https://app.example/login', headers: new Headers({ 'user-agent': 'bench' }), secure: true });
+    await login.session.login(`user${user}`);
+    const id = login.session.takeHeaders()[0]!.value.split(';')[0]!.split('=')[1]!;
+    requests.push({ method: 'GET', url: 'https://app.example/account', headers: new Headers({ host: 'app.example', cookie: `theme=dark; __Host-sid=${id}; lang=en` }), secure: true });
+  }
+  let next = 0;
+  return () => guard.load(requests[next++ % count]!);
+}
+
 async function memoryRows(): Promise<BenchRow[]> {
   const manager = createTokenManager({ keys: [jwk], issuer: ISSUER, audience: AUDIENCE, store: createMemoryStore() });
   const { accessToken } = await manager.issue('alice', { role: 'user' });
   const joseOptions = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], typ: 'at+jwt', requiredClaims: ['exp', 'iat', 'jti', 'sub', 'sid'] };
   if ((await jwtVerify(accessToken, publicKey, joseOptions)).payload.sub !== (await manager.verifyAccess(accessToken)).sub) throw new Error('bench setup: verifiers disagree');
   const { guard, request } = await sessionRequest(createMemoryStore());
+  const loadFirstTime = await manySessionRequests(createMemoryStore(), COLD_SESSIONS);
   return measureInterleaved(
     [
       { id: 'jose.verify', label: 'jose jwtVerify (EdDSA, same key, iss/aud/typ checks)', run: () => jwtVerify(accessToken, publicKey, joseOptions) },
       { id: 'bulwark.verify.memory', label: 'bulwark verifyAccess (same checks + denylist on the memory store)', run: () => manager.verifyAccess(accessToken) },
-      { id: 'bulwark.session.memory', label: 'bulwark session load (memory store)', run: () => guard.load(request) },
+      { id: 'bulwark.session.memory', label: 'bulwark session load (memory store; a session\'s repeat request)', run: () => guard.load(request) },
+      {
+        id: 'bulwark.session.memory.first',
+        label: `bulwark session load (memory store; ${COLD_SESSIONS.toLocaleString('en-US')} sessions in turn, each id hashed as if seen first)`,
+        run: loadFirstTime,
+      },
     ],
     ROUNDS,
   );

@@ -2,7 +2,6 @@
 
 import { describe, expect, it } from 'vitest';
 import type { SecurityRequest } from '../../src/core/http/types.js';
-import { LiveIdHashes, storageHash } from '../../src/core/sessions/ids.js';
 import { createSessionGuard, type SessionOptions } from '../../src/core/sessions/index.js';
 import { createMemoryStore, StoreUnavailableError, type SecurityStore } from '../../src/core/store/index.js';
 
@@ -75,14 +74,5 @@ describe('session loads on the memory store', () => {
     expect(after.session.takeHeaders()[0]!.value).toMatch(/^__Host-sid=;/);
     const malformed = await guard.load(request('not an id'));
     expect([malformed.session.active, malformed.session.takeHeaders()[0]!.value]).toEqual([false, expect.stringMatching(/^__Host-sid=;/) as unknown]);
-  });
-});
-
-describe('LiveIdHashes', () => {
-  it('keeps at most `max` ids, dropping the oldest', () => {
-    const hashes = new LiveIdHashes(3);
-    const ids = ['a', 'b', 'c', 'd'].map((c) => c.repeat(43));
-    for (const id of ids) hashes.remember(id, storageHash(id));
-    expect(ids.map((id) => hashes.get(id))).toEqual([undefined, ...ids.slice(1).map(storageHash)]);
   });
 });

@@ -3,6 +3,8 @@
  * for at most `maxSubjects` subjects (the least recently seen go first). Nothing grows without bound.
  */
 
+import { RecentMap } from '../recent-map.js';
+
 export interface HistoryEvent {
   readonly time: number;
   /** What to count distinct values of: a user agent, a client subnet. */
@@ -10,24 +12,20 @@ export interface HistoryEvent {
 }
 
 export class SlidingHistory {
-  readonly #subjects = new Map<string, HistoryEvent[]>();
+  readonly #subjects: RecentMap<string, HistoryEvent[]>;
 
   constructor(
     readonly size: number,
     readonly windowMs: number,
     readonly maxSubjects: number,
-  ) {}
+  ) {
+    this.#subjects = new RecentMap(maxSubjects);
+  }
 
   /** Records an event and returns the subject's events within the window, oldest first (the array is live: do not keep it). */
   record(subject: string, event: HistoryEvent): readonly HistoryEvent[] {
     let events = this.#subjects.get(subject);
-    if (events === undefined) {
-      if (this.#subjects.size >= this.maxSubjects) this.#subjects.delete(this.#subjects.keys().next().value!);
-      events = [];
-    } else {
-      this.#subjects.delete(subject); // most recently seen moves to the young end
-    }
-    this.#subjects.set(subject, events);
+    if (events === undefined) this.#subjects.set(subject, (events = []));
     events.push(event);
     const oldest = event.time - this.windowMs;
     let drop = Math.max(0, events.length - this.size);

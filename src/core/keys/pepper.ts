@@ -9,6 +9,7 @@
 
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { fail, isPlainObject } from '../config/check-options.js';
+import { RecentMap } from '../recent-map.js';
 
 /** One pepper: a string or bytes. Use 32 random bytes (`bulwark keygen`); it is checked for shape, not for randomness. */
 export type Pepper = string | Uint8Array;
@@ -46,8 +47,7 @@ function toKey(path: string, pepper: unknown): KeyObject {
 }
 
 const cache = new WeakMap<object, PepperKeys>();
-const stringCache = new Map<string, PepperKeys>();
-const STRING_CACHE_MAX = 16;
+const stringCache = new RecentMap<string, PepperKeys>(16);
 
 function build(path: string, option: unknown): PepperKeys {
   if (typeof option === 'string' || option instanceof Uint8Array) {
@@ -76,7 +76,6 @@ export function pepperKeys(path: string, option: PepperOption): PepperKeys {
     let keys = stringCache.get(option);
     if (keys) return keys;
     keys = build(path, option);
-    if (stringCache.size >= STRING_CACHE_MAX) stringCache.delete(stringCache.keys().next().value!);
     stringCache.set(option, keys);
     return keys;
   }

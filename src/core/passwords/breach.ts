@@ -11,6 +11,7 @@
 
 import { checkBoolean, checkInteger, checkKeys, checkOneOf, fail, toggle } from '../config/check-options.js';
 import { InvalidInputError } from '../errors.js';
+import { RecentMap } from '../recent-map.js';
 import { countOf, parseRangeResponse, rangeParts } from './breach-range.js';
 import { fetchRange, RangeFetchError, type BreachFailure, type RangeFetchOptions } from './breach-fetch.js';
 
@@ -103,7 +104,7 @@ function normalize(options: BreachCheckerOptions) {
 /** Creates a breach checker; options are checked once, the cache and breaker live in it. */
 export function createBreachChecker(options: BreachCheckerOptions = {}): BreachChecker {
   const config = normalize(options);
-  const cache = new Map<string, { expiresAt: number; range: Map<string, number> }>();
+  const cache = new RecentMap<string, { expiresAt: number; range: Map<string, number> }>(config.cacheMax);
   const inFlight = new Map<string, Promise<Map<string, number>>>();
   let consecutiveFailures = 0;
   let openUntil = 0;
@@ -112,16 +113,13 @@ export function createBreachChecker(options: BreachCheckerOptions = {}): BreachC
   function cached(prefix: string): Map<string, number> | undefined {
     const entry = cache.get(prefix);
     if (!entry) return undefined;
+    if (Date.now() <= entry.expiresAt) return entry.range;
     cache.delete(prefix);
-    if (Date.now() > entry.expiresAt) return undefined;
-    cache.set(prefix, entry); // most recently used last
-    return entry.range;
+    return undefined;
   }
 
   function remember(prefix: string, range: Map<string, number>): void {
     if (config.cacheMax === 0) return;
-    cache.delete(prefix);
-    if (cache.size >= config.cacheMax) cache.delete(cache.keys().next().value!);
     cache.set(prefix, { expiresAt: Date.now() + config.cacheTtlMs, range });
   }
 

@@ -5,7 +5,8 @@
  */
 
 import type { SecurityRequest } from '../http/types.js';
-import { createLogHasher, isSessionId, LiveIdHashes, storageHash } from './ids.js';
+import { RecentMap } from '../recent-map.js';
+import { createLogHasher, isSessionId, storageHash } from './ids.js';
 import { readCookie } from './cookie.js';
 import { createSessionEvents } from './events.js';
 import { SessionHandle, type HandleDeps, type RequestMeta } from './handle.js';
@@ -97,14 +98,14 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   const logHash = createLogHasher(config.logSalt);
   const bindings = new WeakMap<SecurityRequest, string>();
   // Last touch per session in this process: idle expiry is pushed at most once per touch interval.
-  const touched = new Map<string, number>();
-  const liveIds = new LiveIdHashes(LIVE_ID_MEMORY);
-
-  function noteTouch(hash: string, now: number): void {
-    touched.delete(hash);
-    touched.set(hash, now);
-    if (touched.size > TOUCH_MEMORY) touched.delete(touched.keys().next().value!);
-  }
+  const touched = new RecentMap<string, number>(TOUCH_MEMORY);
+  /**
+   * The storage hashes of ids this process recently found live, so a session's later requests skip
+   * the SHA-256. Raw ids in process memory, which already holds every in-flight cookie and the
+   * secrets that sign tokens; the store still never sees one. Only live ids enter, so made-up ids
+   * cannot flush it.
+   */
+  const liveIds = new RecentMap<string, string>(LIVE_ID_MEMORY);
 
   const deps: HandleDeps = {
     config,
@@ -149,12 +150,12 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
       const next = await repository.rotate(found, now, {}, true);
       if (next === 'busy') return { session: found, cookie: undefined };
       if (next === 'gone') return { session: undefined, cookie: config.cookie.clear() };
-      noteTouch(next.hash, now);
+      touched.set(next.hash, now);
       emit('session_renewed', 'INFO', 'session id replaced: periodic rotation', { sidHash: logHash(next.hash), previous: logHash(found.hash), userId: record.u, reason: 'periodic' }, meta);
       return { session: next, cookie: config.cookie.set(next.id) };
     }
     await repository.touch(found, now);
-    noteTouch(found.hash, now);
+    touched.set(found.hash, now);
     return { session: found, cookie: undefined };
   }
 
@@ -181,7 +182,7 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
     let found: StoredSession | Pointer | undefined;
     try {
       found = repository.interpret(hash, text);
-      if (newId !== undefined && found !== undefined && !isPointer(found)) liveIds.remember(newId, hash);
+      if (newId !== undefined && found !== undefined && !isPointer(found)) liveIds.set(newId, hash);
       if (settled(found, now)) return finish(meta, found, undefined, false);
     } catch {
       return finish(meta, undefined, undefined, true);

@@ -37,26 +37,6 @@ export function storageHash(id: string): string {
   return sha256(id);
 }
 
-/**
- * The storage hashes of ids this process recently found live, so a session's later requests skip
- * the SHA-256 (a third of a memory-store load). It holds raw ids in process memory, which already
- * holds every in-flight cookie and the secrets that sign tokens; the store still never sees one.
- * Bounded: the oldest entry goes when full. Only live ids enter, so made-up ids cannot flush it.
- */
-export class LiveIdHashes {
-  readonly #hashes = new Map<string, string>();
-  constructor(readonly max: number) {}
-
-  get(id: string): string | undefined {
-    return this.#hashes.get(id);
-  }
-
-  remember(id: string, hash: string): void {
-    if (this.#hashes.size >= this.max) this.#hashes.delete(this.#hashes.keys().next().value!);
-    this.#hashes.set(id, hash);
-  }
-}
-
 /** Salted hashes for logs: stable within one salt, useless without it. */
 export function createLogHasher(salt: Uint8Array): (id: string) => string {
   return (id) => createHmac('sha256', salt).update(id).digest('base64url').slice(0, 16);
