@@ -11,7 +11,7 @@ import { readCookie } from './cookie.js';
 import { createSessionEvents } from './events.js';
 import { SessionHandle, type HandleDeps, type RequestMeta } from './handle.js';
 import { normalizeSessionOptions, type SessionOptions } from './options.js';
-import { checkUserId, createSessionRepository, isPointer, type Pointer, type SessionInfo, type StoredSession } from './repository.js';
+import { checkUserId, createSessionRepository, isPointer, type Pointer, type RecordLocation, type SessionInfo, type StoredSession } from './repository.js';
 
 /** Why the guard stopped a request. Stable strings for the decision. */
 export type SessionDenyCode = 'session_required' | 'step_up_required' | 'session_unavailable';
@@ -105,7 +105,7 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
    * secrets that sign tokens; the store still never sees one. Only live ids enter, so made-up ids
    * cannot flush it.
    */
-  const liveIds = new RecentMap<string, string>(LIVE_ID_MEMORY);
+  const liveIds = new RecentMap<string, RecordLocation>(LIVE_ID_MEMORY);
 
   const deps: HandleDeps = {
     config,
@@ -178,11 +178,12 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   }
 
   /** The store's answer at `now` turned into the result, through the slow path when something is due. */
-  function conclude(hash: string, text: string | undefined, meta: RequestMeta, now: number, newId: string | undefined): SessionLoadResult | Promise<SessionLoadResult> {
+  function conclude(location: RecordLocation, text: string | undefined, meta: RequestMeta, now: number, newId: string | undefined): SessionLoadResult | Promise<SessionLoadResult> {
+    const { hash } = location;
     let found: StoredSession | Pointer | undefined;
     try {
       found = repository.interpret(hash, text);
-      if (newId !== undefined && found !== undefined && !isPointer(found)) liveIds.set(newId, hash);
+      if (newId !== undefined && found !== undefined && !isPointer(found)) liveIds.set(newId, location);
       if (settled(found, now)) return finish(meta, found, undefined, false);
     } catch {
       return finish(meta, undefined, undefined, true);
@@ -201,14 +202,14 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
   }
 
   /** A store that answers later (Redis): the time is read once the answer is in. */
-  async function fetchThenConclude(hash: string, meta: RequestMeta, newId: string | undefined): Promise<SessionLoadResult> {
+  async function fetchThenConclude(location: RecordLocation, meta: RequestMeta, newId: string | undefined): Promise<SessionLoadResult> {
     let text: string | undefined;
     try {
-      text = await repository.fetch(hash);
+      text = await repository.fetch(location);
     } catch {
       return finish(meta, undefined, undefined, true);
     }
-    return conclude(hash, text, meta, Date.now(), newId);
+    return conclude(location, text, meta, Date.now(), newId);
   }
 
   /**
@@ -221,18 +222,18 @@ export function createSessionGuard(options: SessionOptions = {}): SessionGuard {
     if (id === undefined) return finish(meta, undefined, undefined, false);
     const remembered = liveIds.get(id);
     if (remembered === undefined && !isSessionId(id)) return finish(meta, undefined, config.cookie.clear(), false);
-    const hash = remembered ?? storageHash(id);
+    const location = remembered ?? repository.locate(storageHash(id));
     // An id not yet known live is remembered if the store has its session.
     const newId = remembered === undefined ? id : undefined;
-    if (!repository.readsNow()) return fetchThenConclude(hash, meta, newId);
+    if (!repository.readsNow()) return fetchThenConclude(location, meta, newId);
     const now = Date.now();
     let text: string | undefined;
     try {
-      text = repository.fetchAt(hash, now);
+      text = repository.fetchAt(location, now);
     } catch {
       return finish(meta, undefined, undefined, true);
     }
-    return conclude(hash, text, meta, now, newId);
+    return conclude(location, text, meta, now, newId);
   }
 
   return {

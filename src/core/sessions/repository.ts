@@ -41,6 +41,11 @@ export interface StoredSession {
   record: SessionRecord;
 }
 
+export interface RecordLocation {
+  readonly hash: string;
+  readonly key: StoreKey;
+}
+
 export interface NewSession extends StoredSession {
   id: string;
 }
@@ -166,15 +171,18 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
   }
 
   return {
-    /** The stored text for a hash: one store read, the only one most requests make. */
-    fetch(hash: string): Promise<string | undefined> {
-      return store.get(recordKey(hash));
+    /** Where a session's record lives; worth keeping for an id seen again (the key is built, and hashed by the Map, once). */
+    locate: (hash: string): RecordLocation => ({ hash, key: recordKey(hash) }),
+
+    /** The stored text of a record: one store read, the only one most requests make. */
+    fetch(location: RecordLocation): Promise<string | undefined> {
+      return store.get(location.key);
     },
 
     /** True when the store answers at once (the memory store, with its own `get`): `fetchAt` may be used. */
     readsNow: (): boolean => syncRead !== undefined && store.get === syncRead.get,
     /** `fetch` without the promise, at time `now`; throws where `fetch` rejects. */
-    fetchAt: (hash: string, now: number): string | undefined => syncRead!.read(recordKey(hash), now),
+    fetchAt: (location: RecordLocation, now: number): string | undefined => syncRead!.read(location.key, now),
 
     /** What the stored text is: a session, a replaced id's pointer, or nothing usable. */
     interpret(hash: string, text: string | undefined): StoredSession | Pointer | undefined {
