@@ -9,6 +9,7 @@ import { InvalidInputError } from '../errors.js';
 import { StoreUnavailableError } from './errors.js';
 import { compareMembers, type MemoryMember } from './memory-members.js';
 import { registerSyncRead } from './memory-sync.js';
+import { MemoryTable } from './memory-table.js';
 import type { CollectionMember, SecurityStore } from './types.js';
 import * as check from './validate.js';
 
@@ -37,8 +38,6 @@ interface CollectionEntry {
 type Entry = ValueEntry | CollectionEntry;
 
 const KNOWN = ['prefix', 'timeoutMs', 'maxEntries', 'sweepIntervalMs'] as const;
-/** How many of the oldest keys are checked for an expired one before the oldest is evicted. */
-const EVICTION_PROBE = 16;
 // Collections live beside values under `<owner>#`: value keys never contain '#'.
 const COLLECTION_SUFFIX = '#';
 
@@ -48,44 +47,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
   const maxEntries = checkInteger('memoryStore.maxEntries', options.maxEntries, 1, 100_000_000) ?? 100_000;
   const sweepIntervalMs = checkInteger('memoryStore.sweepIntervalMs', options.sweepIntervalMs, 100, 86_400_000) ?? 60_000;
 
-  const entries = new Map<string, Entry>();
+  const entries = new MemoryTable<Entry>(maxEntries);
   let closed = false;
 
-  const sweep = (): void => {
-    const now = Date.now();
-    for (const [key, entry] of entries) if (now > entry.expiresAt) entries.delete(key);
-  };
-  const timer = setInterval(sweep, sweepIntervalMs);
+  const timer = setInterval(() => entries.sweep(Date.now()), sweepIntervalMs);
   (timer as { unref?: () => void }).unref?.(); // a number on edge runtimes, a Timeout on Node
 
   function open(): void {
     if (closed) throw new StoreUnavailableError('store: the memory store is closed');
   }
 
-  function read(key: string, now: number): Entry | undefined {
-    const entry = entries.get(key);
-    if (entry === undefined || now <= entry.expiresAt) return entry;
-    entries.delete(key);
-    return undefined;
-  }
-
-  function write(key: string, entry: Entry, now: number): void {
-    if (!entries.delete(key) && entries.size >= maxEntries) evictOne(now);
-    entries.set(key, entry);
-  }
-
-  function evictOne(now: number): void {
-    let probed = 0;
-    for (const [key, entry] of entries) {
-      if (now > entry.expiresAt) {
-        entries.delete(key);
-        return;
-      }
-      if (++probed >= EVICTION_PROBE) break;
-    }
-    const oldest = entries.keys().next();
-    if (!oldest.done) entries.delete(oldest.value);
-  }
+  const read = (key: string, now: number): Entry | undefined => entries.get(key, now);
+  const write = (key: string, entry: Entry, now: number): void => entries.set(key, entry, now);
 
   function readValue(key: string, now: number): ValueEntry | undefined {
     return read(check.checkKey(key), now) as ValueEntry | undefined;
