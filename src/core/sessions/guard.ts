@@ -11,7 +11,8 @@ import { readCookie } from './cookie.js';
 import { createSessionEvents } from './events.js';
 import { SessionHandle, type HandleDeps, type RequestMeta } from './handle.js';
 import { normalizeSessionOptions, type SessionOptions } from './options.js';
-import { checkUserId, createSessionRepository, isPointer, type Pointer, type RecordLocation, type SessionInfo, type StoredSession } from './repository.js';
+import { checkUserId, isPointer, type Pointer, type RecordLocation, type SessionInfo, type StoredSession } from './records.js';
+import { createSessionRepository } from './repository.js';
 
 /** Why the guard stopped a request. Stable strings for the decision. */
 export type SessionDenyCode = 'session_required' | 'step_up_required' | 'session_unavailable';

@@ -10,7 +10,8 @@ import type { SecurityRequest } from '../http/types.js';
 import { SessionLimitError, SessionRequiredError } from './errors.js';
 import type { EmitSessionEvent, SessionEventContext } from './events.js';
 import type { NormalizedSessionOptions } from './options.js';
-import { checkUserId, type SessionInfo, type SessionRepository, type StoredSession } from './repository.js';
+import { checkUserId, type SessionInfo, type StoredSession } from './records.js';
+import type { SessionRepository } from './repository.js';
 
 export interface PendingHeader {
   name: string;

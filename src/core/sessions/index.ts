@@ -9,7 +9,7 @@ export {
   type SessionLoadResult,
 } from './guard.js';
 export { SessionHandle, type HeaderSink, type PendingHeader, type SessionListEntry } from './handle.js';
-export type { SessionInfo } from './repository.js';
+export type { SessionInfo } from './records.js';
 export type { SessionOptions, StepUpOptions } from './options.js';
 export type { SessionCookieOptions } from './cookie.js';
 export type { SessionEvent, SessionEventType } from './events.js';

@@ -9,115 +9,15 @@
  * Idle timeout is the record's TTL (pushed forward by touches); the absolute timeout caps every TTL.
  */
 
-import { InvalidInputError } from '../errors.js';
 import { storeKey, taggedKey } from '../store/key.js';
 import { syncReadOf } from '../store/memory-sync.js';
 import type { StoreKey, TaggedStoreKey } from '../store/types.js';
 import { newBindingId, newSessionId, storageHash } from './ids.js';
 import type { NormalizedSessionOptions } from './options.js';
+import { createParser, isPointer, MAX_AGENT, parseRecord, type LoginMeta, type NewSession, type Pointer, type RecordLocation, type SessionInfo, type SessionRecord, type StoredSession } from './records.js';
 
-export interface SessionRecord {
-  /** User id. */
-  u: string;
-  /** Created (login), ms. */
-  c: number;
-  /** Last id change, ms. */
-  r: number;
-  /** Last MFA verification, ms. */
-  m?: number | undefined;
-  /** Stable binding id: CSRF tokens and application data hang on it; it survives rotation. */
-  b: string;
-}
-
-export interface Pointer {
-  /** Hash of the successor. */
-  to: string;
-  /** Until when the old id may still be used, ms. */
-  until: number;
-}
-
-export interface StoredSession {
-  hash: string;
-  record: SessionRecord;
-}
-
-export interface RecordLocation {
-  readonly hash: string;
-  readonly key: StoreKey;
-}
-
-export interface NewSession extends StoredSession {
-  id: string;
-}
-
-export interface SessionInfo {
-  /** Reference for `revoke(ref)`: not the session id, and useless as a cookie. */
-  ref: string;
-  createdAt: number;
-  /** When the session was last used, to within the touch interval. */
-  lastSeenAt: number;
-  userAgent: string | undefined;
-  ip: string | undefined;
-  mfaVerifiedAt: number | undefined;
-}
-
-export interface LoginMeta {
-  userAgent?: string | undefined;
-  clientIp?: string | undefined;
-  mfaVerified?: boolean | undefined;
-}
-
-const MAX_USER_ID = 256;
-const MAX_AGENT = 256;
 const MAX_POINTER_HOPS = 2;
 const HASH = /^[A-Za-z0-9_-]{43}$/;
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
-export function checkUserId(userId: unknown): string {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID || hasControlCharacter(userId)) {
-    throw new InvalidInputError(`sessions: the user id must be a non-empty string of at most ${MAX_USER_ID} characters without control characters`);
-  }
-  return userId;
-}
-
-function parse(text: string | undefined): SessionRecord | Pointer | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text) as SessionRecord | Pointer;
-    return typeof value === 'object' && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Parsed values by their exact text: every request reads a record, and most read the same few
- * again. Keyed by content, so a hit is always the same value; the values are frozen and never changed.
- */
-const PARSED_CACHE = 2048;
-
-function createParser(): (text: string | undefined) => SessionRecord | Pointer | undefined {
-  const cache = new Map<string, SessionRecord | Pointer>();
-  return (text) => {
-    if (text === undefined) return undefined;
-    const hit = cache.get(text);
-    if (hit !== undefined) return hit;
-    const value = parse(text);
-    if (value === undefined) return undefined;
-    if (cache.size >= PARSED_CACHE) cache.clear();
-    cache.set(text, Object.freeze(value));
-    return value;
-  };
-}
-
-export const isPointer = (value: SessionRecord | Pointer | StoredSession): value is Pointer => typeof (value as Pointer).to === 'string';
 
 export type SessionRepository = ReturnType<typeof createSessionRepository>;
 
@@ -139,7 +39,7 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
 
   /** Removes a session's record and data; the collection entry is the caller's business. */
   async function erase(hash: string): Promise<SessionRecord | undefined> {
-    const found = parse(await store.take(recordKey(hash)));
+    const found = parseRecord(await store.take(recordKey(hash)));
     if (found === undefined || isPointer(found)) return undefined;
     await Promise.all([store.delete(dataKey(found.b)), store.delete(metaKey(found.b))]);
     return found;
@@ -158,7 +58,7 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
     const members = await store.listMembers(owner(userId));
     const rows = await Promise.all(
       members.map(async (member) => {
-        const [found, expiresInMs] = await Promise.all([store.get(recordKey(member.id)).then(parse), store.ttlMs(recordKey(member.id))]);
+        const [found, expiresInMs] = await Promise.all([store.get(recordKey(member.id)).then(parseRecord), store.ttlMs(recordKey(member.id))]);
         return { hash: member.id, found, expiresInMs };
       }),
     );
@@ -264,7 +164,7 @@ export function createSessionRepository(config: NormalizedSessionOptions) {
         return true;
       }
       // Not listed (evicted, or its entry expired): erase the record only if it is this user's.
-      const found = parse(await store.get(recordKey(hash)));
+      const found = parseRecord(await store.get(recordKey(hash)));
       if (found === undefined || isPointer(found) || found.u !== userId) return false;
       return (await erase(hash)) !== undefined;
     },
