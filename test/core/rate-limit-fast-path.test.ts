@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCidr, parseCidr, subnetKey } from '../../src/core/http/ip.js';
 import type { RequestContext, SecurityRequest } from '../../src/core/http/types.js';
+import { StateItem } from '../../src/core/rate-limit/headers.js';
 import { createIpKeyMemo } from '../../src/core/rate-limit/ip-keys.js';
-import { createRateLimitGuard, type RateLimitEvent, type RateLimitGuardOptions } from '../../src/core/rate-limit/index.js';
+import { createRateLimiter, createRateLimitGuard, type RateLimitEvent, type RateLimitGuardOptions } from '../../src/core/rate-limit/index.js';
 
 const EPOCH = 1_699_999_200_000;
 
@@ -111,6 +112,50 @@ describe('address keys', () => {
       fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, prefix) => {
         expect(subnetKey(address, { ipv4Prefix: prefix })).toBe(formatCidr(parseCidr(`${address}/${prefix}`)!));
       }),
+    );
+  });
+});
+
+describe('RateLimit item text', () => {
+  it('is what plain formatting gives, for counts that fall one by one, jump, or are not whole', () => {
+    const item = new StateItem('"api";r=');
+    const plain = (remaining: number, seconds: number): string => `"api";r=${remaining};t=${seconds}`;
+    const counts = fc.oneof(fc.nat({ max: 2_000_000_000 }), fc.nat({ max: 5000 }), fc.double(), fc.constantFrom(-0, -1, 1e15 - 1, 1e15, 2 ** 53));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(counts, fc.nat({ max: 7200 })), { minLength: 1, maxLength: 30 }), fc.nat({ max: 3 }), (calls, run) => {
+        for (const [start, seconds] of calls) {
+          // A run of falling counts, as one client's calls make them, crosses the cached thousands.
+          for (let i = 0; i <= run; i++) expect(item.text(start - i, seconds)).toBe(plain(start - i, seconds));
+        }
+      }),
+    );
+    for (const remaining of [0, 9, 10, 99, 100, 999, 1000, 1001, 1099, 10_000, 999_999_999]) expect(item.text(remaining, 60)).toBe(plain(remaining, 60));
+  });
+});
+
+describe('memory limiter, fixed window', () => {
+  it('consume() answers what the verdict path (the guard) answers, blocks included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 2),
+        fc.array(fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 1500 })), { minLength: 1, maxLength: 40 }),
+        async (points, duration, blockDuration, calls) => {
+          const time = { now: EPOCH };
+          const limiter = createRateLimiter({ points, duration, blockDuration, now: () => time.now });
+          const guard = createRateLimitGuard({ now: () => time.now, rules: [{ name: 'api', limits: { points, duration, blockDuration } }] });
+          for (const [client, wait] of calls) {
+            time.now += wait;
+            const ip = `198.51.100.${client}`;
+            const fast = await limiter.consume(`ip:${ip}`);
+            const outcome = guard.check(input('/items', ip));
+            if (outcome instanceof Promise) throw new Error('expected a synchronous answer on memory');
+            const { allowed, remaining, resetAt, retryAfterMs, blocked, failedOpen, source } = outcome.limits[0]!;
+            expect(fast).toEqual({ allowed, limit: points, remaining, resetAt, retryAfterMs, blocked, failedOpen, source });
+          }
+        },
+      ),
     );
   });
 });

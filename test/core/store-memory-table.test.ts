@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryTable } from '../../src/core/store/memory-table.js';
 
-const entry = (value: number, expiresAt = Number.MAX_SAFE_INTEGER) => ({ value, expiresAt });
+const entry = (value: number, expiresAt = Number.MAX_SAFE_INTEGER) => ({ value, expiresAt, written: 0 });
 
 describe('MemoryTable', () => {
   it('evicts an expired key among the oldest before the least recently written one', () => {

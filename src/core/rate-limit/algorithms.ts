@@ -45,7 +45,12 @@ export function newSlot(): Slot {
  */
 const SLACK = 1e-9;
 
-function fixedWindow(spec: LimitSpec, slot: Slot, fresh: boolean, now: number, cost: number, out: Verdict): Verdict {
+/**
+ * The fixed-window step on `slot`: true when the call fits. The verdict's fields follow from the
+ * slot afterwards (see fixedWindow); the memory limiter reads them from there into its result.
+ * A slot from MemoryBackend.slot() needs no `fresh`: a new or expired slot has expired by `now`.
+ */
+export function fixedWindowStep(spec: LimitSpec, slot: Slot, fresh: boolean, now: number, cost: number): boolean {
   if (fresh || now >= slot.expiresAt) {
     slot.a = 0;
     slot.expiresAt = now + spec.durationMs;
@@ -54,6 +59,11 @@ function fixedWindow(spec: LimitSpec, slot: Slot, fresh: boolean, now: number, c
   const allowed = slot.a <= spec.points;
   // Like rate-limiter-flexible: the call that first goes over extends the window to the block's end.
   if (!allowed && spec.blockMs > 0 && slot.a - cost <= spec.points) slot.expiresAt = now + spec.blockMs;
+  return allowed;
+}
+
+function fixedWindow(spec: LimitSpec, slot: Slot, fresh: boolean, now: number, cost: number, out: Verdict): Verdict {
+  const allowed = fixedWindowStep(spec, slot, fresh, now, cost);
   const resetMs = slot.expiresAt - now;
   // fill() written out: the memory limiter's hot path, one call level less to inline.
   out.allowed = allowed;

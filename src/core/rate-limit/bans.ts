@@ -94,12 +94,15 @@ function progressiveOptions(value: unknown): Required<ProgressiveBanOptions> {
 
 /** One `isBanned` lookup on the store, as the circuit runs it. */
 class BanCheck extends CircuitCall<boolean> {
-  constructor(
-    readonly storage: BanStorage,
-    readonly subnet: string,
-    readonly whenDown: boolean,
-  ) {
+  declare readonly storage: BanStorage;
+  declare readonly subnet: string;
+  declare readonly whenDown: boolean;
+
+  constructor(storage: BanStorage, subnet: string, whenDown: boolean) {
     super();
+    this.storage = storage;
+    this.subnet = subnet;
+    this.whenDown = whenDown;
   }
 
   start(): Promise<unknown> {

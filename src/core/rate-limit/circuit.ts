@@ -20,9 +20,19 @@ export interface ClientStatus {
  * object instead of several closures; the circuit keeps its bookkeeping on it.
  */
 export abstract class CircuitCall<R> {
-  /** @internal */ settled = false;
-  /** @internal */ deadline = 0;
-  /** @internal */ resolve: ((value: R) => void) | undefined = undefined;
+  /** @internal */ declare settled: boolean;
+  /** @internal */ declare deadline: number;
+  /** @internal */ declare resolve: ((value: R) => void) | undefined;
+
+  /**
+   * Set here, not as field initializers: V8 builds a subclass instance (one per store call) about
+   * 2.5x slower when its base class has field initializers.
+   */
+  constructor() {
+    this.settled = false;
+    this.deadline = 0;
+    this.resolve = undefined;
+  }
 
   /** Sends the call. */
   abstract start(): Promise<unknown>;

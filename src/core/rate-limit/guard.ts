@@ -10,7 +10,7 @@ import type { RequestContext, SecurityRequest } from '../http/types.js';
 import type { SecurityStore } from '../store/types.js';
 import { createDenialReporter } from './denial-log.js';
 import { dialectsOf, exemptionsOf } from './guard-options.js';
-import { HeaderList, rateLimitItem, type HeaderSink } from './headers.js';
+import { HeaderList, type HeaderSink } from './headers.js';
 import { createIpKeyMemo } from './ip-keys.js';
 import { checkKeySources, type KeySources } from './keys.js';
 import { circuitFor } from './limiter.js';
@@ -219,7 +219,8 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
     }
     if (dialects.standard) {
       sink.setTrusted('ratelimit-policy', limit.policy);
-      sink.setTrusted('ratelimit', rateLimitItem(limit, true, verdict.remaining, at + verdict.resetMs, 0, now));
+      // rateLimitItem() for an allowed verdict, written out.
+      sink.setTrusted('ratelimit', limit.stateItem.text(verdict.remaining, Math.max(0, Math.ceil((at + verdict.resetMs - now) / 1000))));
     }
     return PASSED;
   }

@@ -6,7 +6,7 @@
 
 import { InvalidInputError } from '../errors.js';
 import type { SecurityStore } from '../store/types.js';
-import type { Verdict } from './algorithms.js';
+import { fixedWindowStep, type Slot, type Verdict } from './algorithms.js';
 import { CircuitCall, createCircuit, type Circuit } from './circuit.js';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend.js';
 import { normalizeLimiterOptions, type FailureOptions, type LimitSpec } from './options.js';
@@ -61,6 +61,25 @@ function result(spec: LimitSpec, verdict: Verdict, now: number, source: RateLimi
     blocked: verdict.blocked,
     failedOpen,
     source,
+  };
+}
+
+/**
+ * result() of the fixed-window verdict, read from the slot without filling a verdict first: about a
+ * tenth of a memory consume() (bench/rate-limit.bench.ts). The same fields as fixedWindow() writes.
+ */
+function fixedWindowResult(spec: LimitSpec, slot: Slot, now: number, cost: number): RateLimitResult {
+  const allowed = fixedWindowStep(spec, slot, false, now, cost);
+  const resetMs = slot.expiresAt - now;
+  return {
+    allowed,
+    limit: spec.points,
+    remaining: Math.max(0, spec.points - slot.a),
+    resetAt: now + resetMs,
+    retryAfterMs: allowed ? 0 : resetMs,
+    blocked: !allowed && spec.blockMs > 0,
+    failedOpen: false,
+    source: 'store',
   };
 }
 
@@ -143,16 +162,20 @@ interface RemoteLimit {
   fallback(key: string, cost: number): RateLimitResult;
 }
 
-/** One check on Redis, as the circuit runs it. */
+/** One check on Redis, as the circuit runs it. Fields are assigned, not declared with values (see CircuitCall). */
 class RemoteCheck extends CircuitCall<RateLimitResult> {
-  constructor(
-    readonly limit: RemoteLimit,
-    readonly key: string,
-    readonly cost: number,
-    /** Only when a clock is injected. */
-    readonly at: number | undefined,
-  ) {
+  declare readonly limit: RemoteLimit;
+  declare readonly key: string;
+  declare readonly cost: number;
+  /** Only when a clock is injected. */
+  declare readonly at: number | undefined;
+
+  constructor(limit: RemoteLimit, key: string, cost: number, at: number | undefined) {
     super();
+    this.limit = limit;
+    this.key = key;
+    this.cost = cost;
+    this.at = at;
   }
 
   start(): Promise<unknown> {
@@ -202,6 +225,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     circuit: store === undefined || store.kind === 'memory' ? undefined : circuitFor(store, failure, `rate limit "${normalized.name}"`, normalized.onEvent),
   });
   const { memory } = core;
+  const fixedWindow = spec.algorithm === 'fixed-window';
   const clock = normalized.now;
   const now = clock === undefined ? Date.now : (): number => Math.floor(clock());
   return {
@@ -215,6 +239,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (memory !== undefined) {
         // What core.consume does, one call level up: the whole check then inlines here (bench/rate-limit.bench.ts).
         const at = now();
+        if (fixedWindow) return Promise.resolve(fixedWindowResult(spec, memory.slot(key, at), at, cost ?? 1));
         return Promise.resolve(result(spec, memory.consume(spec, key, cost ?? 1, at), at, 'store', false));
       }
       // Promise.resolve hands a promise (a Redis check) back as it is.

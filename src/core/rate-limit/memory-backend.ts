@@ -5,10 +5,8 @@
  */
 
 import { newSlot, newVerdict, step, type Slot, type Verdict } from './algorithms.js';
+import { MemoryTable, type TableEntry } from '../store/memory-table.js';
 import type { LimitSpec } from './options.js';
-
-/** How many of the oldest keys are checked for an expired one before the oldest is evicted. */
-const EVICTION_PROBE = 16;
 
 export interface MemoryBackend {
   /**
@@ -16,48 +14,44 @@ export interface MemoryBackend {
    * The verdict object is reused by the next call: read it at once.
    */
   consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict;
+  /**
+   * The key's state at `now`, kept or made anew as consume() would (a new or expired key gets a
+   * state whose `expiresAt` is not after `now`), for callers that run fixedWindowStep themselves.
+   */
+  slot(key: string, now: number): Slot;
   reset(key: string): void;
   readonly size: number;
 }
 
+type StoredSlot = Slot & TableEntry;
+
 export function createMemoryBackend(maxKeys: number): MemoryBackend {
-  const slots = new Map<string, Slot>();
+  const slots = new MemoryTable<StoredSlot>(maxKeys);
   const verdict = newVerdict();
 
-  function evictOne(now: number): void {
-    let probed = 0;
-    for (const [key, slot] of slots) {
-      if (now >= slot.expiresAt) {
-        slots.delete(key);
-        return;
-      }
-      if (++probed >= EVICTION_PROBE) break;
+  /** A key without live state at `now`: its expired slot moved to the young end, or a new one. */
+  function renew(key: string, slot: StoredSlot | undefined, now: number): StoredSlot {
+    if (slot === undefined) {
+      slots.dropOldestIfExpired(now);
+      slot = Object.assign(newSlot(), { written: 0 });
     }
-    const oldest = slots.keys().next();
-    if (!oldest.done) slots.delete(oldest.value);
-  }
-
-  function tidyOldest(now: number): void {
-    const oldest = slots.entries().next();
-    if (!oldest.done && now >= oldest.value[1].expiresAt) slots.delete(oldest.value[0]);
+    slots.set(key, slot, now);
+    return slot;
   }
 
   return {
     consume(spec, key, cost, now) {
-      let slot = slots.get(key);
+      let slot = slots.get(key, now);
       let fresh = false;
       if (slot === undefined || now >= slot.expiresAt) {
         fresh = true;
-        if (slot === undefined) {
-          tidyOldest(now);
-          if (slots.size >= maxKeys) evictOne(now);
-          slot = newSlot();
-        } else {
-          slots.delete(key); // a renewed key moves to the young end, away from eviction
-        }
-        slots.set(key, slot);
+        slot = renew(key, slot, now);
       }
       return step(spec, slot, fresh, now, cost, verdict);
+    },
+    slot(key, now) {
+      const slot = slots.get(key, now);
+      return slot !== undefined && now < slot.expiresAt ? slot : renew(key, slot, now);
     },
     reset(key) {
       slots.delete(key);

@@ -27,18 +27,24 @@ export function reportOf(result: RateLimitResult, name: string, rule: string): R
   return { allowed, limit, remaining, resetAt, retryAfterMs, blocked, failedOpen, source, name, rule };
 }
 
+/** Fields set in the constructor and no `#private` members: see HeaderTally. */
 export class RequestTally extends HeaderTally {
   /** Reports, when kept. Starts as a one-element literal: a push onto `[]` would reserve room for 17. */
-  limits: RateLimitReport[] | undefined = undefined;
-  failedOpen: string[] | undefined = undefined;
-  denials: Denial[] | undefined = undefined;
+  declare limits: RateLimitReport[] | undefined;
+  declare failedOpen: string[] | undefined;
+  declare denials: Denial[] | undefined;
+  /** The clock reading the headers and the denial log count from. */
+  declare readonly now: number;
 
-  /** `now`: the clock reading the headers and the denial log count from. */
-  constructor(readonly now: number) {
+  constructor(now: number) {
     super();
+    this.now = now;
+    this.limits = undefined;
+    this.failedOpen = undefined;
+    this.denials = undefined;
   }
 
-  #keep(report: RateLimitReport): void {
+  private keep(report: RateLimitReport): void {
     if (this.limits === undefined) this.limits = [report];
     else this.limits.push(report);
   }
@@ -51,7 +57,7 @@ export class RequestTally extends HeaderTally {
     // The fields of RateLimitResult as the limiter makes them (source 'store', never failed open), then name and rule.
     if (report) {
       const { spec } = limit;
-      this.#keep({ allowed, limit: spec.points, remaining, resetAt, retryAfterMs, blocked, failedOpen: false, source: 'store', name: spec.name, rule: limit.ruleName });
+      this.keep({ allowed, limit: spec.points, remaining, resetAt, retryAfterMs, blocked, failedOpen: false, source: 'store', name: spec.name, rule: limit.ruleName });
     }
     if (!allowed) (this.denials ??= []).push({ rule, limit, key, retryAfterMs, blocked, source: 'store' });
   }
@@ -60,7 +66,7 @@ export class RequestTally extends HeaderTally {
   countResult(rule: CompiledRule, limit: CompiledLimit, key: string, result: RateLimitResult): void {
     this.add(limit, result.allowed, result.remaining, result.resetAt, result.retryAfterMs, this.now);
     if (result.failedOpen) (this.failedOpen ??= []).push(limit.failedOpenLabel);
-    this.#keep(reportOf(result, limit.spec.name, limit.ruleName));
+    this.keep(reportOf(result, limit.spec.name, limit.ruleName));
     if (!result.allowed) (this.denials ??= []).push({ rule, limit, key, retryAfterMs: result.retryAfterMs, blocked: result.blocked, source: result.source });
   }
 }

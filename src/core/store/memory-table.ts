@@ -12,14 +12,15 @@ const EVICTION_PROBE = 16;
 /** Queue records kept beyond twice the live keys before the queue is rebuilt. */
 const QUEUE_SLACK = 1024;
 
-interface Slot<E> {
-  entry: E;
-  /** The write number of the last write: a queue record with an older number is stale. */
+/** What the table holds: `written` is the table's own bookkeeping (set by `set`, never by callers). */
+export interface TableEntry {
+  expiresAt: number;
+  /** The write number of the entry's last write: a queue record with another number is stale. */
   written: number;
 }
 
-export class MemoryTable<E extends { expiresAt: number }> {
-  readonly #slots = new Map<string, Slot<E>>();
+export class MemoryTable<E extends TableEntry> {
+  readonly #entries = new Map<string, E>();
   #queueKeys: string[] = [];
   #queueWrites: number[] = [];
   #head = 0;
@@ -28,69 +29,75 @@ export class MemoryTable<E extends { expiresAt: number }> {
   constructor(readonly max: number) {}
 
   get size(): number {
-    return this.#slots.size;
+    return this.#entries.size;
   }
 
   /** The entry under `key` unless it expired before `now` (then it is dropped). */
   get(key: string, now: number): E | undefined {
-    const slot = this.#slots.get(key);
-    if (slot === undefined) return undefined;
-    if (now <= slot.entry.expiresAt) return slot.entry;
-    this.#slots.delete(key);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || now <= entry.expiresAt) return entry;
+    this.#entries.delete(key);
     return undefined;
   }
 
+  /** Stores `entry` under `key` as its most recent write (an entry object lives under one key only). */
   set(key: string, entry: E, now: number): void {
-    const written = ++this.#writes;
-    const slot = this.#slots.get(key);
-    if (slot !== undefined) {
-      slot.entry = entry;
-      slot.written = written;
-    } else {
-      if (this.#slots.size >= this.max) this.#evict(now);
-      this.#slots.set(key, { entry, written });
-    }
+    const previous = this.#entries.get(key);
+    if (previous === undefined && this.#entries.size >= this.max) this.#evict(now);
+    entry.written = ++this.#writes;
+    if (previous !== entry) this.#entries.set(key, entry);
     this.#queueKeys.push(key);
-    this.#queueWrites.push(written);
+    this.#queueWrites.push(entry.written);
     const pending = this.#queueKeys.length - this.#head;
-    if (pending > 2 * this.#slots.size + QUEUE_SLACK || this.#head > Math.max(QUEUE_SLACK, pending)) this.#rebuildQueue();
+    if (pending > 2 * this.#entries.size + QUEUE_SLACK || this.#head > Math.max(QUEUE_SLACK, pending)) this.#rebuildQueue();
   }
 
   delete(key: string): boolean {
-    return this.#slots.delete(key);
+    return this.#entries.delete(key);
+  }
+
+  /** Drops the least recently written key if it expired before `now`: a cheap tidy for tables without a sweep. */
+  dropOldestIfExpired(now: number): void {
+    this.#skipStaleHead();
+    const oldest = this.#queueKeys[this.#head];
+    if (oldest !== undefined && now > this.#entries.get(oldest)!.expiresAt) this.#entries.delete(oldest);
   }
 
   /** Drops every entry that expired before `now`. */
   sweep(now: number): void {
-    for (const [key, slot] of this.#slots) if (now > slot.entry.expiresAt) this.#slots.delete(key);
+    for (const [key, entry] of this.#entries) if (now > entry.expiresAt) this.#entries.delete(key);
   }
 
   clear(): void {
-    this.#slots.clear();
+    this.#entries.clear();
     this.#queueKeys = [];
     this.#queueWrites = [];
     this.#head = 0;
   }
 
   #isCurrent(index: number): boolean {
-    return this.#slots.get(this.#queueKeys[index]!)?.written === this.#queueWrites[index];
+    return this.#entries.get(this.#queueKeys[index]!)?.written === this.#queueWrites[index];
+  }
+
+  #skipStaleHead(): void {
+    while (this.#head < this.#queueKeys.length && !this.#isCurrent(this.#head)) this.#head++;
   }
 
   #evict(now: number): void {
     // Stale records at the head are consumed for good; after the oldest live key, at most
     // EVICTION_PROBE records are looked at.
-    while (this.#head < this.#queueKeys.length && !this.#isCurrent(this.#head)) this.#head++;
+    this.#skipStaleHead();
     const oldest = this.#queueKeys[this.#head];
     if (oldest === undefined) return;
     const end = Math.min(this.#queueKeys.length, this.#head + EVICTION_PROBE);
     for (let i = this.#head; i < end; i++) {
       const key = this.#queueKeys[i]!;
-      if (this.#isCurrent(i) && now > this.#slots.get(key)!.entry.expiresAt) {
-        this.#slots.delete(key);
+      if (this.#isCurrent(i) && now > this.#entries.get(key)!.expiresAt) {
+        this.#entries.delete(key);
         return;
       }
     }
-    this.#slots.delete(oldest);
+    this.#entries.delete(oldest);
   }
 
   /** Keeps only the current record of each live key, in write order. */

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors.js';
 import { StoreUnavailableError } from './errors.js';
 import { compareMembers, type MemoryMember } from './memory-members.js';
 import { registerSyncRead } from './memory-sync.js';
-import { MemoryTable } from './memory-table.js';
+import { MemoryTable, type TableEntry } from './memory-table.js';
 import type { CollectionMember, SecurityStore } from './types.js';
 import * as check from './validate.js';
 
@@ -25,12 +25,12 @@ export interface MemorySecurityStore extends SecurityStore {
   readonly kind: 'memory';
 }
 
-interface ValueEntry {
+interface ValueEntry extends TableEntry {
   expiresAt: number;
   value: string;
 }
 
-interface CollectionEntry {
+interface CollectionEntry extends TableEntry {
   expiresAt: number;
   members: Map<string, MemoryMember>;
 }
@@ -91,14 +91,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
     async set(key, value, options) {
       open();
       const now = Date.now();
-      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options) };
+      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options), written: 0 };
       write(check.checkKey(key), entry, now);
     },
 
     async setIfAbsent(key, value, options) {
       open();
       const now = Date.now();
-      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options) };
+      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options), written: 0 };
       if (readValue(key, now) !== undefined) return false;
       write(key, entry, now);
       return true;
@@ -107,7 +107,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
     async swap(key, value, options) {
       open();
       const now = Date.now();
-      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options) };
+      const entry = { value: check.checkValue(value), expiresAt: now + check.checkTtl(options), written: 0 };
       const previous = readValue(key, now)?.value;
       write(key, entry, now);
       return previous;
@@ -134,7 +134,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
       const entry = readValue(key, now);
       const next = (entry === undefined ? 0 : check.parseCounter(entry.value)) + by;
       if (!Number.isSafeInteger(next)) throw new InvalidInputError('store: increment would leave the safe integer range');
-      write(key, { value: String(next), expiresAt: entry?.expiresAt ?? now + ttlMs }, now);
+      write(key, { value: String(next), expiresAt: entry?.expiresAt ?? now + ttlMs, written: 0 }, now);
       return next;
     },
 
@@ -159,7 +159,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemorySecur
       const now = Date.now();
       check.checkMemberId(id);
       const { score, max, ttlMs, value } = check.checkAddMember(options);
-      const entry = readCollection(owner, now) ?? { expiresAt: 0, members: new Map<string, MemoryMember>() };
+      const entry = readCollection(owner, now) ?? { expiresAt: 0, written: 0, members: new Map<string, MemoryMember>() };
       entry.members.set(id, { score, expiresAt: now + ttlMs, value });
       const evicted = entry.members.size > max ? sorted(entry).slice(0, entry.members.size - max).map(([evictedId]) => evictedId) : [];
       for (const evictedId of evicted) entry.members.delete(evictedId);
