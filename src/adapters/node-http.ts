@@ -132,13 +132,14 @@ function writeHeadStripping(original: ServerResponse['writeHead'], names: Iterab
  * Express gives each response its own prototype (`app.response`). Adding a property to such an object,
  * or keeping per-response state in a WeakMap, costs more than all the headers (bench/http.bench.ts), so
  * there the prototype is wrapped once and strips, on every response of that app, the names of every
- * bulwark mounted on it. Any other response (Koa's plain `ServerResponse`) gets its own wrapper:
- * Node's shared prototype is never patched.
+ * bulwark mounted on it. Any other response (Koa's plain `ServerResponse`) gets the wrapper as its own
+ * property: Node's shared prototype is never patched.
  */
 function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
   const prototype = Object.getPrototypeOf(res) as ServerResponse;
+  if (prototype === lastPrototype && names === lastNames) return;
   if (prototype === ServerResponse.prototype || !Object.prototype.isPrototypeOf.call(ServerResponse.prototype, prototype)) {
-    res.writeHead = writeHeadStripping(res.writeHead, names);
+    res.writeHead = plainWrapper(res.writeHead, names);
     return;
   }
   let stripped = strippedByPrototype.get(prototype);
@@ -148,6 +149,20 @@ function stripOnWriteHead(res: ServerResponse, names: readonly string[]): void {
     prototype.writeHead = writeHeadStripping(prototype.writeHead, stripped);
   }
   for (const name of names) stripped.add(name);
+  lastPrototype = prototype;
+  lastNames = names;
+}
+
+/** The prototype and names most recently added to `strippedByPrototype` (an app repeats them on every response); pins one prototype at most. */
+let lastPrototype: object | undefined;
+let lastNames: readonly string[] | undefined;
+
+/** The wrapper most recently made for a plain response: it depends only on what it wraps and the names, so responses share it. */
+let lastPlain: { original: ServerResponse['writeHead']; names: readonly string[]; wrapper: ServerResponse['writeHead'] } | undefined;
+
+function plainWrapper(original: ServerResponse['writeHead'], names: readonly string[]): ServerResponse['writeHead'] {
+  if (lastPlain?.original !== original || lastPlain.names !== names) lastPlain = { original, names, wrapper: writeHeadStripping(original, names) };
+  return lastPlain.wrapper;
 }
 
 function mergeHeaderValues(name: string, existing: number | string | string[], added: string | string[]): string | string[] {
@@ -155,15 +170,17 @@ function mergeHeaderValues(name: string, existing: number | string | string[], a
   return [...(Array.isArray(existing) ? existing : [String(existing)]), ...(Array.isArray(added) ? added : [added])];
 }
 
+function writeHeader(name: string, value: string | string[], res: ServerResponse): void {
+  if (name === 'vary' || name === 'set-cookie') {
+    const existing = res.getHeader(name);
+    res.setHeader(name, existing === undefined ? value : mergeHeaderValues(name, existing, value));
+  } else {
+    res.setHeader(name, value);
+  }
+}
+
 export function writeDecisionHeaders(res: ServerResponse, decision: Decision): void {
-  (decision.headers as ResponseHeaders).forEachRaw((name, value) => {
-    if (name === 'vary' || name === 'set-cookie') {
-      const existing = res.getHeader(name);
-      res.setHeader(name, existing === undefined ? value : mergeHeaderValues(name, existing, value));
-    } else {
-      res.setHeader(name, value);
-    }
-  });
+  (decision.headers as ResponseHeaders).forEachRaw(writeHeader, res);
   if (decision.removeHeaders.length > 0) stripOnWriteHead(res, decision.removeHeaders);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNonce } from '../../src/core/headers/nonce.js';
+import { fromRandomBytes } from '../../src/core/random/pool.js';
 import { randomUuid } from '../../src/core/random/uuid.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -24,5 +25,21 @@ describe('pooled random values', () => {
       values.add(randomUuid());
     }
     expect(values.size).toBe(2000);
+  });
+
+  it('never hands out the same bytes twice, even when a formatter throws, and wipes them after use', () => {
+    let seen: Uint8Array | undefined;
+    let where: [Uint8Array, number] | undefined;
+    expect(() =>
+      fromRandomBytes(16, (bytes, start) => {
+        seen = bytes.slice(start, start + 16);
+        where = [bytes, start];
+        throw new Error('formatter failed');
+      }),
+    ).toThrow('formatter failed');
+    expect([...where![0].subarray(where![1], where![1] + 16)]).toEqual(new Array(16).fill(0));
+    const next = fromRandomBytes(16, (bytes, start) => bytes.slice(start, start + 16));
+    expect(Buffer.from(next).equals(Buffer.from(seen!))).toBe(false);
+    expect(() => fromRandomBytes(4097, () => 0)).toThrow(RangeError);
   });
 });

@@ -17,11 +17,11 @@ export interface ContentSecurityPolicyOptions {
   reportTo?: string;
 }
 
-/** A policy with the nonce's place kept open: `render(nonce)` joins it in. */
+/** A policy with the nonce's places kept open. */
 export interface CspTemplate {
   readonly name: 'content-security-policy' | 'content-security-policy-report-only';
-  readonly usesNonce: boolean;
-  render(nonce: string): string;
+  /** The policy text split where the nonce source (`'nonce-…'`) goes: one part if it has no nonce. */
+  readonly parts: readonly string[];
   /** Sources that weaken the policy ('unsafe-inline', '*', ...), for the loosening warning. */
   readonly unsafe: readonly string[];
 }
@@ -31,15 +31,7 @@ function serialize(directives: NormalizedDirectives): string {
 }
 
 function template(name: CspTemplate['name'], directives: NormalizedDirectives): CspTemplate {
-  const parts = serialize(directives).split(NONCE);
-  const usesNonce = parts.length > 1;
-  const text = parts[0]!;
-  return {
-    name,
-    usesNonce,
-    render: usesNonce ? (nonce) => parts.join(`'nonce-${nonce}'`) : () => text,
-    unsafe: unsafeSources(directives),
-  };
+  return { name, parts: serialize(directives).split(NONCE), unsafe: unsafeSources(directives) };
 }
 
 export function contentSecurityPolicy(

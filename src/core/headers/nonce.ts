@@ -4,10 +4,14 @@
 
 import { fromRandomBytes } from '../random/pool.js';
 
-const NONCE_BYTES = 16;
+export const NONCE_BYTES = 16;
+/** Base64 of 16 bytes: 22 characters and `==`. */
+export const NONCE_CHARS = 24;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const CODES = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
 const PAD = 0x3d; // '='
+/** Two base64 characters per 12 bits, as the little-endian 16-bit value of their two ASCII bytes. */
+const PAIRS = Uint16Array.from({ length: 4096 }, (_, i) => CODES[i >> 6]! | (CODES[i & 63]! << 8));
 
 function triple(bytes: Uint8Array, i: number): number {
   return (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
@@ -20,7 +24,7 @@ function code(n: number, shift: number): number {
 
 /**
  * Base64 of the 16 bytes at `start`, built in one call with no intermediate strings: about twice as
- * fast as concatenating characters (bench/headers.bench.ts), and this runs on every HTML response.
+ * fast as concatenating characters (bench/headers.bench.ts).
  */
 function encode(bytes: Uint8Array, start: number): string {
   const a = triple(bytes, start);
@@ -41,4 +45,17 @@ function encode(bytes: Uint8Array, start: number): string {
 
 export function createNonce(): string {
   return fromRandomBytes(NONCE_BYTES, encode);
+}
+
+/**
+ * Writes the base64 of the 16 bytes at `start` as ASCII into `out` at `at`: the first 22 characters,
+ * not the `==` that always ends it. Four characters per store: about half the time of one per byte.
+ */
+export function writeNonce(bytes: Uint8Array, start: number, out: DataView, at: number): void {
+  for (let i = start; i < start + 15; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out.setUint32(at, PAIRS[n >> 12]! | (PAIRS[n & 4095]! << 16), true);
+    at += 4;
+  }
+  out.setUint16(at, PAIRS[bytes[start + 15]! << 4]!, true);
 }

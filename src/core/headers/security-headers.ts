@@ -4,14 +4,14 @@
  */
 
 import { checkKeys, checkOneOf, fail } from '../config/check-options.js';
-import type { ResponseHeaders } from '../http/response-headers.js';
+import { SharedHeaders, type ResponseHeaders } from '../http/response-headers.js';
 import { cacheControl } from './cache-control.js';
 import { contentSecurityPolicy, type ContentSecurityPolicyOptions, type CspTemplate } from './content-security-policy.js';
 import { crossOriginEmbedderPolicy, type CrossOriginEmbedderPolicy } from './cross-origin-embedder-policy.js';
 import { crossOriginOpenerPolicy, type CrossOriginOpenerPolicy } from './cross-origin-opener-policy.js';
 import { crossOriginResourcePolicy, type CrossOriginResourcePolicy } from './cross-origin-resource-policy.js';
 import type { StaticHeader } from './header.js';
-import { createNonce } from './nonce.js';
+import { NonceBatch } from './nonce-batch.js';
 import { originAgentCluster } from './origin-agent-cluster.js';
 import { permissionsPolicy, type PermissionsPolicyOptions } from './permissions-policy.js';
 import { PRESETS, type HeadersPreset } from './presets.js';
@@ -102,19 +102,17 @@ export function createSecurityHeaders(options: HeadersOptions = {}): SecurityHea
     ...(hsts ? [] : ['Strict-Transport-Security is off']),
     ...(options.xFrameOptions === false && !csp.length ? ['framing protection is off'] : []),
   ];
-  const perRequest = csp.filter((t) => t.usesNonce);
-  // Everything without a nonce is the same on every response: two shared maps, by TLS or not.
-  const fixed = [...always, ...csp.filter((t) => !t.usesNonce).map((t) => ({ name: t.name, value: t.render('') }))];
-  const plainBase: ReadonlyMap<string, string> = new Map(fixed.map((h) => [h.name, h.value]));
-  const secureBase: ReadonlyMap<string, string> = hsts ? new Map([...plainBase, [hsts.name, hsts.value]]) : plainBase;
+  const perRequest = csp.filter((t) => t.parts.length > 1);
+  const nonces = perRequest.length > 0 ? new NonceBatch(perRequest) : undefined;
+  // Everything without a nonce is the same on every response: two shared sets, by TLS or not.
+  const fixed = [...always, ...csp.filter((t) => t.parts.length === 1).map((t) => ({ name: t.name, value: t.parts[0]! }))];
+  const plainBase = new SharedHeaders(fixed.map((h) => [h.name, h.value]));
+  const secureBase = hsts ? new SharedHeaders([...fixed, hsts].map((h) => [h.name, h.value])) : plainBase;
 
   return {
     apply(target, secure) {
       target.setTrustedBase(secure ? secureBase : plainBase);
-      if (perRequest.length === 0) return undefined;
-      const nonce = createNonce();
-      for (const policy of perRequest) target.setTrusted(policy.name, policy.render(nonce));
-      return nonce;
+      return nonces?.next(target);
     },
     removeHeaders: removeHeaders.map((h) => h.toLowerCase()),
     loosened,

@@ -4,7 +4,7 @@
  * The platform `Headers` validates and normalizes on every call, which costs more than helmet's whole
  * per-request work (bench/headers.bench.ts). Header values bulwark computes are validated once at
  * construction, so this class stores them as they are and validates only what callers add.
- * The headers that are the same on every response sit in a shared, read-only base map instead of being
+ * The headers that are the same on every response sit in a shared, read-only base (`SharedHeaders`) instead of being
  * copied per request (bench/headers.bench.ts: the copy cost more than the rest of `apply`).
  * It is iterable as `[name, value]` pairs, so `new Response(body, { headers: decision.headers })` works.
  */
@@ -22,49 +22,81 @@ function validated(name: string, value: string): [string, string] {
 }
 
 /**
- * A handful of name/value pairs in two arrays: a decision carries a few headers of its own, and a
- * linear search over them costs less than a `Map`, which also grows (and rehashes) at its fifth entry.
+ * A handful of name/value pairs in one array, `[name, value, name, value, ...]`: a decision carries a
+ * few headers of its own, and a linear search over them costs less than a `Map`, which also grows (and
+ * rehashes) at its fifth entry; one array grows once where two would grow twice.
  */
 class SmallMap {
-  readonly names: string[] = [];
-  readonly values: string[] = [];
+  readonly entries: string[] = [];
+
+  #find(name: string): number {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i += 2) if (entries[i] === name) return i;
+    return -1;
+  }
 
   get(name: string): string | undefined {
-    const i = this.names.indexOf(name);
-    return i === -1 ? undefined : this.values[i];
+    const i = this.#find(name);
+    return i === -1 ? undefined : this.entries[i + 1];
   }
 
   has(name: string): boolean {
-    return this.names.includes(name);
+    return this.#find(name) !== -1;
   }
 
   set(name: string, value: string): void {
-    const i = this.names.indexOf(name);
-    if (i === -1) {
-      this.names.push(name);
-      this.values.push(value);
-    } else {
-      this.values[i] = value;
-    }
+    const i = this.#find(name);
+    if (i === -1) this.entries.push(name, value);
+    else this.entries[i + 1] = value;
   }
 
   delete(name: string): void {
-    const i = this.names.indexOf(name);
-    if (i === -1) return;
-    this.names.splice(i, 1);
-    this.values.splice(i, 1);
+    const i = this.#find(name);
+    if (i !== -1) this.entries.splice(i, 2);
+  }
+
+  names(): string[] {
+    return this.entries.filter((_, i) => i % 2 === 0);
   }
 
   forEach(callback: (value: string, name: string) => void): void {
-    for (let i = 0; i < this.names.length; i++) callback(this.values[i]!, this.names[i]!);
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i += 2) callback(entries[i + 1]!, entries[i]!);
+  }
+}
+
+/**
+ * @internal Trusted headers that are the same on every response, shared read-only between responses:
+ * lower-case names, values validated when they were built, no `set-cookie`. Kept as two arrays so that
+ * writing them is a plain loop (a `Map`'s `forEach` costs a callback per entry, bench/headers.bench.ts).
+ */
+export class SharedHeaders {
+  readonly names: readonly string[];
+  readonly values: readonly string[];
+  readonly #map: ReadonlyMap<string, string>;
+
+  constructor(entries: Iterable<readonly [string, string]>) {
+    const map = new Map(entries);
+    this.#map = map;
+    this.names = [...map.keys()];
+    this.values = [...map.values()];
+  }
+
+  get(name: string): string | undefined {
+    return this.#map.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#map.has(name);
   }
 }
 
 export class ResponseHeaders implements Headers {
   #values = new SmallMap();
   /** Shared between responses, never changed here; no key in it is also in `#values`. */
-  #base: ReadonlyMap<string, string> | undefined;
-  readonly #cookies: string[] = [];
+  #base: SharedHeaders | undefined;
+  /** Made on the first cookie: most responses have none. */
+  #cookies: string[] | undefined;
 
   /** @internal Trusted fast path for values computed and validated at construction (lower-case names); not validated. */
   setTrusted(name: string, value: string): void {
@@ -72,12 +104,13 @@ export class ResponseHeaders implements Headers {
   }
 
   /**
-   * @internal Trusted fast path for a whole set of such values, shared by reference: the map must never change
-   * afterwards and must not hold `set-cookie`. Overwrites, like `setTrusted` for each entry.
+   * @internal Trusted fast path for a whole set of such values, shared by reference, not copied.
+   * Overwrites, like `setTrusted` for each entry.
    */
-  setTrustedBase(base: ReadonlyMap<string, string>): void {
+  setTrustedBase(base: SharedHeaders): void {
     if (this.#base !== undefined) this.#flatten();
-    for (const key of [...this.#values.names]) if (base.has(key)) this.#values.delete(key);
+    const own = this.#values.entries;
+    for (let i = own.length - 2; i >= 0; i -= 2) if (base.has(own[i]!)) own.splice(i, 2);
     this.#base = base;
   }
 
@@ -89,8 +122,9 @@ export class ResponseHeaders implements Headers {
 
   #flatten(): void {
     const own = this.#values;
+    const base = this.#base!;
     this.#values = new SmallMap();
-    this.#base!.forEach((value, key) => this.#values.set(key, value));
+    for (let i = 0; i < base.names.length; i++) this.#values.set(base.names[i]!, base.values[i]!);
     own.forEach((value, key) => this.#values.set(key, value));
     this.#base = undefined;
   }
@@ -98,7 +132,7 @@ export class ResponseHeaders implements Headers {
   append(name: string, value: string): void {
     const [key, clean] = validated(name, value);
     if (key === 'set-cookie') {
-      this.#cookies.push(clean);
+      (this.#cookies ??= []).push(clean);
       return;
     }
     const existing = this.get(key);
@@ -108,8 +142,7 @@ export class ResponseHeaders implements Headers {
   set(name: string, value: string): void {
     const [key, clean] = validated(name, value);
     if (key === 'set-cookie') {
-      this.#cookies.length = 0;
-      this.#cookies.push(clean);
+      this.#cookies = [clean];
       return;
     }
     this.#own(key).set(key, clean);
@@ -117,23 +150,23 @@ export class ResponseHeaders implements Headers {
 
   delete(name: string): void {
     const key = name.toLowerCase();
-    if (key === 'set-cookie') this.#cookies.length = 0;
+    if (key === 'set-cookie') this.#cookies = undefined;
     else this.#own(key).delete(key);
   }
 
   get(name: string): string | null {
     const key = name.toLowerCase();
-    if (key === 'set-cookie') return this.#cookies.length === 0 ? null : this.#cookies.join(', ');
+    if (key === 'set-cookie') return this.#cookies === undefined ? null : this.#cookies.join(', ');
     return this.#values.get(key) ?? this.#base?.get(key) ?? null;
   }
 
   getSetCookie(): string[] {
-    return [...this.#cookies];
+    return [...(this.#cookies ?? [])];
   }
 
   has(name: string): boolean {
     const key = name.toLowerCase();
-    return key === 'set-cookie' ? this.#cookies.length > 0 : this.#values.has(key) || this.#base?.has(key) === true;
+    return key === 'set-cookie' ? this.#cookies !== undefined : this.#values.has(key) || this.#base?.has(key) === true;
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -141,9 +174,10 @@ export class ResponseHeaders implements Headers {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    const keys = [...(this.#base?.keys() ?? []), ...this.#values.names, ...(this.#cookies.length > 0 ? ['set-cookie'] : [])].sort();
+    const cookies = this.#cookies ?? [];
+    const keys = [...(this.#base?.names ?? []), ...this.#values.names(), ...(cookies.length > 0 ? ['set-cookie'] : [])].sort();
     for (const key of keys) {
-      if (key === 'set-cookie') for (const cookie of this.#cookies) yield [key, cookie];
+      if (key === 'set-cookie') for (const cookie of cookies) yield [key, cookie];
       else yield [key, this.get(key)!];
     }
   }
@@ -160,10 +194,15 @@ export class ResponseHeaders implements Headers {
     return this.entries();
   }
 
-  /** @internal Unsorted single pass for adapters: each name once, `set-cookie` as a list, without entry arrays. */
-  forEachRaw(callback: (name: string, value: string | string[]) => void): void {
-    this.#base?.forEach((value, key) => callback(key, value));
-    this.#values.forEach((value, key) => callback(key, value));
-    if (this.#cookies.length > 0) callback('set-cookie', [...this.#cookies]);
+  /**
+   * @internal Unsorted single pass for adapters: each name once, `set-cookie` as a list, without entry arrays.
+   * `target` is handed to `callback`, so that a callback need not be a closure made per response.
+   */
+  forEachRaw<T>(callback: (name: string, value: string | string[], target: T) => void, target?: T): void {
+    const base = this.#base;
+    if (base !== undefined) for (let i = 0; i < base.names.length; i++) callback(base.names[i]!, base.values[i]!, target!);
+    const own = this.#values.entries;
+    for (let i = 0; i < own.length; i += 2) callback(own[i]!, own[i + 1]!, target!);
+    if (this.#cookies !== undefined) callback('set-cookie', [...this.#cookies], target!);
   }
 }
