@@ -3,8 +3,8 @@
  * must answer exactly what the full detectors answer. Each row pins the rule found at the standard,
  * strict and permissive levels for an input at the edge of one of those tests: a statement after
  * `;`, a trigger word and the word after it, quotes closed by prose, words whose case mapping is
- * not ASCII, pieces of long texts. The expectations were recorded from the detectors as they were
- * before the cheap tests were added.
+ * not ASCII, pieces of long texts, the gates of the keyword searches. The expectations were recorded
+ * from the detectors as they were before the cheap tests were added.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -115,6 +115,38 @@ const ROWS: Row[] = [
   ['xss', `${PROSE} \uff1cscript\uff1ealert(1)\uff1c/script\uff1e`, 'dangerous-element', 'dangerous-element', 'dangerous-element'],
   ['xss', `${PROSE} <scr\u0000ipt>alert(1)</script>`, 'dangerous-element', 'markup', 'dangerous-element'],
   ['sql', `${PROSE} \\u0027 or 1=1 --`, null, null, null],
+  // Gates of the keyword searches, the shared lists of `(` and `.`, and the other shortcuts of long texts.
+  ['sql', `${PROSE} union select password from users`, 'union-select', 'union-select', 'union-select'],
+  ['sql', `${PROSE} UNION ALL SELECT 1,2`, 'union-select', 'union-select', 'union-select'],
+  ['sql', `${PROSE} x' into dumpfile '/tmp/x`, 'file-write', 'file-write', 'file-write'],
+  ['sql', `${PROSE} 1 procedure analyse()`, 'sql-clause', 'sql-clause', 'sql-clause'],
+  ['sql', `${PROSE}; waitfor delay '0:0:5'`, 'stacked-query', 'stacked-query', 'stacked-query'],
+  ['sql', `${PROSE} exec master..xp_cmdshell 'dir'`, 'sql-function', 'sql-function', 'stored-procedure'],
+  ['sql', `${PROSE} select * from sysobjects`, 'system-catalog', 'system-catalog', 'system-catalog'],
+  ['sql', `${PROSE} use tempdb`, 'system-catalog', 'system-catalog', 'system-catalog'],
+  ['sql', `${PROSE} northwind`, 'system-catalog', 'system-catalog', 'system-catalog'],
+  ['sql', `${PROSE} says analysis of the system`, null, null, null],
+  ['sql', `${PROSE} file it for select customers`, null, null, null],
+  ['sql', `x\u0130\u0130 ${PROSE} union select 1`, null, null, null],
+  ['xss', `${PROSE} TOP['alert'](1)`, 'script-global', 'script-global', null],
+  ['xss', `${PROSE} size(1) sweater.cookie`, null, null, null],
+  ['xss', `${PROSE} a.b.c x(self)`, null, null, null],
+  ['xss', `${PROSE} \\u003cscript\\u003ealert(1)\\u003c/script\\u003e`, 'dangerous-element', 'dangerous-element', 'dangerous-element'],
+  ['command', `${PROSE}; WHOAMI`, 'command-chain', 'command-chain', 'command-chain'],
+  ['command', `${PROSE} & Ping -c 3 example.com`, 'command-chain', 'command-chain', 'command-chain'],
+  ['command', `${PROSE}; ver`, 'command-chain', 'command-chain', 'command-chain'],
+  ['command', `${PROSE}; maybe later`, null, 'shell-metacharacter', null],
+  ['command', `${PROSE} & keep /tmp`, null, 'command-chain', null],
+  ['command', `${PROSE} system('id')`, 'exec-function', 'exec-function', 'exec-function'],
+  ['command', `${PROSE} $(whoami)`, 'command-substitution', 'command-substitution', 'command-substitution'],
+  ['path', `${PROSE} 3/.15`, 'hidden-file', 'hidden-file', 'hidden-file'],
+  ['path', `${PROSE} 1/2 of it`, null, null, null],
+  ['path', `${PROSE} 0X2e0X2e/0X2e0X2e/etc/hosts`, 'traversal', 'traversal', 'traversal'],
+  ['path', `${PROSE} /.1/`, 'hidden-file', 'hidden-file', 'hidden-file'],
+  ['ldap', `${PROSE} ( | (uid=1)`, 'filter-break', 'filter-break', 'filter-break'],
+  ['ldap', `${PROSE} *)\t(x`, 'filter-break', 'filter-break', 'filter-break'],
+  ['nosql', `${PROSE};  sleep(5000)`, 'server-side-js', 'server-side-js', null],
+  ['nosql', `${PROSE} db.users.find ()`, 'server-side-js', 'server-side-js', null],
 ];
 
 describe('cheap tests answer as the full detectors do', () => {

@@ -6,7 +6,7 @@
  * Jerry is not a command, and `cat` with a plain word is prose, while `cat /etc/passwd` is not.
  */
 
-import { CharClass, endsBefore, type TextView } from './scan.js';
+import { CharClass, endsBefore, TextView } from './scan.js';
 import type { SecurityLevel } from './types.js';
 
 export interface CommandMatch {
@@ -30,6 +30,15 @@ const WEAK_COMMANDS = words(`cat echo sleep ping type more less head tail rm cp 
 /** Functions that pass a string to a shell. */
 const EXEC_FUNCTIONS = words('system exec passthru shell_exec popen proc_open pcntl_exec eval assert phpinfo create_function');
 
+/** A word's length and first two characters (lower-cased), as a number: no string is built to rule a word out. */
+function shape(text: string, start: number, end: number): number {
+  const lower = (code: number): number => (code >= 65 && code <= 90 ? code | 0x20 : code);
+  return (end - start) * 65536 + lower(text.charCodeAt(start)) * 256 + (end - start > 1 ? lower(text.charCodeAt(start + 1)) : 0);
+}
+
+/** The shapes of every command word: a word of another shape is none of them. */
+const COMMAND_SHAPES: ReadonlySet<number> = new Set([...STRONG_COMMANDS, ...BARE_COMMANDS, ...WEAK_COMMANDS].map((word) => shape(word, 0, word.length)));
+
 function isSpaceOrQuote(c: string): boolean {
   return c === ' ' || c === '\t' || c === "'" || c === '"' || c === '\\' || c === '^';
 }
@@ -39,11 +48,15 @@ function isWordChar(code: number): boolean {
   return (lower >= 97 && lower <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45;
 }
 
-/** The command word at `at` (after optional blanks, quotes, `$IFS`), and where its arguments start. */
-function commandAt(text: string, at: number): { word: string; end: number } | undefined {
+/**
+ * The command word at `at` (after optional blanks, quotes, `$IFS`), and where its arguments start.
+ * Unless `anyWord`, only a word that may be a known command (`strict` judges every word).
+ */
+function commandAt(text: string, at: number, anyWord: boolean): { word: string; end: number } | undefined {
   let i = at;
   for (;;) {
     while (i < text.length && isSpaceOrQuote(text.charAt(i))) i++;
+    if (text.charCodeAt(i) !== 36 /* $ */) break;
     if (text.startsWith('${IFS}', i)) i += 6;
     else if (text.startsWith('$IFS', i)) i += 4;
     else break;
@@ -59,7 +72,7 @@ function commandAt(text: string, at: number): { word: string; end: number } | un
     if (slash < 0) return undefined;
   }
   const end = scanWord(text, start, false);
-  if (end === start) return undefined;
+  if (end === start || (!anyWord && !COMMAND_SHAPES.has(shape(text, start, end)))) return undefined;
   return { word: text.slice(start, end).toLowerCase(), end };
 }
 
@@ -93,8 +106,10 @@ const SEPARATORS = [';', '|', '&', '\n', '\r', '`', '$(', '\u2028', '\\n'];
 
 interface SyntaxRule {
   readonly rule: string;
-  /** A cheap test that must pass before the pattern is worth running. */
-  readonly gate: (text: string) => boolean;
+  /** The rule cannot match without a `$` (looked for once for all of them). */
+  readonly dollar?: true;
+  /** A cheap test on the lower-cased text (and its view) that must pass before the pattern is worth running. */
+  readonly gate: (lower: string, view: TextView) => boolean;
   readonly pattern: RegExp;
 }
 
@@ -102,41 +117,42 @@ interface SyntaxRule {
  * The cmdlet names the PowerShell rule needs, found from the `-` in them (rare in prose, and one
  * native scan away) rather than by a five-way pattern over the whole text.
  */
-function powershellGate(t: string): boolean {
+function powershellGate(t: string, view: TextView): boolean {
   for (let at = t.indexOf('-'); at >= 0; at = t.indexOf('-', at + 1)) {
     // invoke-, new-, start- end in `e`, `w`, `t`; -encodedcommand goes on with `e`.
     const before = t.charCodeAt(at - 1);
     if (before !== 101 && before !== 119 && before !== 116 && t.charCodeAt(at + 1) !== 101) continue;
     if (t.startsWith('invoke', at - 6) || t.startsWith('new-object', at - 3) || t.startsWith('start-process', at - 5) || t.startsWith('encodedcommand', at + 1)) return true;
   }
-  for (let at = t.indexOf('('); at >= 0; at = t.indexOf('(', at + 1)) if (endsBefore(t, at, 'downloadstring')) return true;
+  for (const at of view.inLower(view.parens, '(')) if (endsBefore(t, at, 'downloadstring')) return true;
   return false;
 }
 
 /** The rules, each run on the lower-cased text after a cheap test. */
 const SYNTAX: readonly SyntaxRule[] = [
   // $(cmd), $((1+1)), $[1+1], ${IFS}, ${#x}, ${PATH:0:1}, $IFS, <(cmd), >(cmd)
-  { rule: 'command-substitution', gate: (t) => t.includes('$('), pattern: /\$\(\s*[(a-z/]/ },
-  { rule: 'command-substitution', gate: (t) => t.includes('$[') || t.includes('$ifs') || t.includes('${'), pattern: /\$\[|\$ifs|\$\{\s*(?:ifs|path|home|#)|\$\{[a-z_]+\s*\(|\$\{[a-z_]+:[\d-]/ },
-  { rule: 'command-substitution', gate: (t) => t.includes('<(') || t.includes('>('), pattern: /(?:^|[\s;|&])[<>]\(\s*[a-z]/ },
+  { rule: 'command-substitution', dollar: true, gate: (t) => t.includes('$('), pattern: /\$\(\s*[(a-z/]/ },
+  { rule: 'command-substitution', dollar: true, gate: (t) => t.includes('$[') || t.includes('$ifs') || t.includes('${'), pattern: /\$\[|\$ifs|\$\{\s*(?:ifs|path|home|#)|\$\{[a-z_]+\s*\(|\$\{[a-z_]+:[\d-]/ },
+  { rule: 'command-substitution', gate: (t, v) => (v.has('<') && t.includes('<(')) || (v.has('>') && t.includes('>(')), pattern: /(?:^|[\s;|&])[<>]\(\s*[a-z]/ },
   // Log4Shell and friends: `${jndi:ldap://...}` makes a logging library fetch and run code.
-  { rule: 'expression-lookup', gate: (t) => t.includes('${'), pattern: /\{\s*(?:jndi|env|sys|java|lower|upper|base64|ctx|main|bundle|date|docker|k8s|spring|web|script)\s*:/ },
+  { rule: 'expression-lookup', dollar: true, gate: (t) => t.includes('${'), pattern: /\{\s*(?:jndi|env|sys|java|lower|upper|base64|ctx|main|bundle|date|docker|k8s|spring|web|script)\s*:/ },
   // Globs that spell a path without writing it: /etc/pa[s]swd, /[?]tc/, /bi[n]/bash.
-  { rule: 'glob-obfuscation', gate: (t) => t.includes('[') && t.includes('/'), pattern: /\/[\w?*-]*\[[^\]\s/]{1,12}\]/ },
+  { rule: 'glob-obfuscation', gate: (_, v) => v.has('[') && v.has('/'), pattern: /\/[\w?*-]*\[[^\]\s/]{1,12}\]/ },
   { rule: 'powershell', gate: powershellGate, pattern: /invoke-(?:webrequest|expression|restmethod|command|item|wmimethod)|new-object\s+(?:system\.)?net\.webclient|downloadstring\s*\(|start-process\s|-encodedcommand\s/ },
-  { rule: 'batch-loop', gate: (t) => t.includes('%') && t.includes('for'), pattern: /%%?\w+\s+in\s*\(/ },
+  { rule: 'batch-loop', gate: (t, v) => v.has('%') && t.includes('for'), pattern: /%%?\w+\s+in\s*\(/ },
   // Shellshock: a function definition where a variable's value should be.
-  { rule: 'shellshock', gate: (t) => t.includes('()'), pattern: /(?:^|[=:'"])\s*\(\)\s*\{/ },
-  { rule: 'ssi-directive', gate: (t) => t.includes('<!--'), pattern: /<!--\s*#\s*(?:exec|include|echo|config|set|printenv)/ },
+  { rule: 'shellshock', gate: (t, v) => v.has(')') && t.includes('()'), pattern: /(?:^|[=:'"])\s*\(\)\s*\{/ },
+  { rule: 'ssi-directive', gate: (t, v) => v.has('<') && t.includes('<!--'), pattern: /<!--\s*#\s*(?:exec|include|echo|config|set|printenv)/ },
 ];
 
 /** Looks for command injection in one (already decoded) text. */
-export function findCommand(text: string, level: SecurityLevel, view?: TextView): CommandMatch | undefined {
+export function findCommand(text: string, level: SecurityLevel, view = new TextView(text)): CommandMatch | undefined {
   // Shell syntax needs a metacharacter; only a PowerShell cmdlet name can do without one.
-  if (!SHELL_GATE.in(text) && !text.includes('\\n') && !/invoke-|new-object|downloadstring|start-process|encodedcommand/i.test(text)) return undefined;
-  const lower = view?.lower ?? text.toLowerCase();
-  for (const { rule, gate, pattern } of SYNTAX) {
-    if (!gate(lower)) continue;
+  if (!SHELL_GATE.inView(view) && !(view.has('\\') && text.includes('\\n')) && !/invoke-|new-object|downloadstring|start-process|encodedcommand/i.test(text)) return undefined;
+  const { lower } = view;
+  const dollar = view.has('$');
+  for (const { rule, dollar: needsDollar, gate, pattern } of SYNTAX) {
+    if ((needsDollar && !dollar) || !gate(lower, view)) continue;
     const at = lower.search(pattern);
     if (at < 0) continue;
     if (rule === 'glob-obfuscation' && !/\/[\w?*[\]!-]*\//.test(text)) continue;
@@ -145,15 +161,16 @@ export function findCommand(text: string, level: SecurityLevel, view?: TextView)
     return { rule, index: at };
   }
   for (const separator of SEPARATORS) {
+    // An absent separator costs nothing: the view knows (the two-character ones by their first).
+    if (!view.has(separator.charAt(0))) continue;
     for (let at = text.indexOf(separator), from = 0; at >= 0; at = text.indexOf(separator, Math.max(at + 1, from))) {
       // A run of separators (`;;`, `||`, `&&&`) is read once, from its end: linear even for a text of pipes.
       from = at + separator.length;
       while (text.charAt(from) === separator || text.charAt(from) === '&' || text.charAt(from) === '|') from++;
-      const command = commandAt(text, from);
+      const command = commandAt(text, from, level === 'strict');
       if (!command) continue;
       if (separator === '`' && !(text.indexOf('`', command.end) > 0 && backQuoteInCode(text, at))) continue;
-      const after = text.slice(command.end, command.end + 2);
-      const strong = (STRONG_COMMANDS.has(command.word) && /^(?:$|[\s;|&`)'"<>$])/.test(after)) ||
+      const strong = (STRONG_COMMANDS.has(command.word) && /^(?:$|[\s;|&`)'"<>$])/.test(text.slice(command.end, command.end + 2))) ||
         (BARE_COMMANDS.has(command.word) && /^\s*(?:$|[;|&`)\n'"<>#])/.test(text.slice(command.end, command.end + 8)));
       const weak = WEAK_COMMANDS.has(command.word) || level === 'strict';
       // Inside back quotes a weak command needs arguments: `TIME` in prose is Markdown, `sleep 5` is not.
@@ -162,7 +179,7 @@ export function findCommand(text: string, level: SecurityLevel, view?: TextView)
       }
     }
   }
-  const call = findExecCall(lower);
+  const call = findExecCall(lower, view.inLower(view.parens, '('));
   if (call >= 0) return { rule: 'exec-function', index: call };
   if (level === 'strict') {
     const meta = text.search(/[;|`]|&&|\$\(|>\s*\/|<\s*\//);
@@ -179,10 +196,11 @@ function backQuoteInCode(text: string, at: number): boolean {
 }
 
 /** `system('id')`, `passthru($_GET[x])`, `{${phpinfo()}}`: a string handed to a shell or evaluator. */
-function findExecCall(lower: string): number {
-  for (let at = lower.indexOf('('); at >= 0; at = lower.indexOf('(', at + 1)) {
+function findExecCall(lower: string, parens: readonly number[]): number {
+  for (const at of parens) {
     let start = at;
     while (start > 0 && isWordChar(lower.charCodeAt(start - 1)) && lower.charAt(start - 1) !== '.' && lower.charAt(start - 1) !== '-') start--;
+    if (start === at) continue;
     const name = lower.slice(start, at).trim();
     if (!EXEC_FUNCTIONS.has(name)) continue;
     const argument = lower.charAt(at + 1);

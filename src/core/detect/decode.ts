@@ -150,7 +150,7 @@ const SHORT = 64;
 function decodable(view: TextView): boolean {
   const { text } = view;
   if (text.length < SHORT) return DECODABLE.test(text);
-  for (let i = 0; i < DECODABLE_ASCII.length; i++) if (text.indexOf(DECODABLE_ASCII.charAt(i)) >= 0) return true;
+  for (let i = 0; i < DECODABLE_ASCII.length; i++) if (view.has(DECODABLE_ASCII.charAt(i))) return true;
   return !view.ascii;
 }
 
@@ -162,18 +162,28 @@ export function decode(text: string): string {
   return decodeView(new TextView(text)).text;
 }
 
+/** One round of decoding the view's text; a step whose mark the text lacks would return its input, and is skipped. */
+function firstRound(view: TextView, plusIsSpace: boolean): string {
+  const { text } = view;
+  // Without `%`, percent-decoding returns the text (`plusIsSpace` needs a `%` too).
+  let out = view.has('%') ? percentDecode(text, plusIsSpace) : text;
+  if (out !== text || view.has('&')) out = decodeEntities(out);
+  if (out !== text || view.has('\\')) out = decodeJsEscapes(out);
+  return out;
+}
+
 /** `decode` of a view, as a view (the same one when nothing changes). */
 function decodeView(view: TextView): TextView {
   const { text } = view;
   if (!decodable(view)) return view;
-  const plusIsSpace = text.indexOf('%') >= 0 && text.indexOf(' ') < 0;
+  const plusIsSpace = view.has('%') && text.indexOf(' ') < 0;
   let current = text;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const next = decodeJsEscapes(decodeEntities(percentDecode(current, plusIsSpace && round === 0)));
+    const next = round === 0 ? firstRound(view, plusIsSpace) : decodeJsEscapes(decodeEntities(percentDecode(current, false)));
     if (next === current) break;
     current = next;
   }
-  if (current.indexOf('\0') >= 0) current = current.split('\0').join('');
+  if (current === text ? view.has('\0') : current.indexOf('\0') >= 0) current = current.split('\0').join('');
   if (current === text) return view.ascii ? view : new TextView(text.normalize('NFKC'));
   if (isAscii(current)) return new TextView(current, true);
   return new TextView(current.normalize('NFKC'));

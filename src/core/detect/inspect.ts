@@ -96,6 +96,9 @@ export function inspectNormalized(value: unknown, normalized: NormalizedInspectO
   const limits = checkWithLimits(value, normalized.limits);
   if (!limits.ok) throw new LimitExceededError(`inspect: ${limits.message}`, limits.limit);
   const inspection = new Inspection(normalized);
-  if (normalized.kinds.size > 0) inspection.walk(value);
+  if (normalized.kinds.size > 0) {
+    if (typeof value === 'string') inspection.scanString(value, '$');
+    else inspection.walk(value);
+  }
   return inspection.result();
 }

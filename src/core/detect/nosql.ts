@@ -7,7 +7,7 @@
  * `standard`; `strict` flags every `$`-prefixed key.
  */
 
-import { CharClass, isSpace, searchAt } from './scan.js';
+import { CharClass, isSpace, TextView } from './scan.js';
 import type { SecurityLevel } from './types.js';
 
 export interface NosqlMatch {
@@ -38,8 +38,8 @@ const SLEEP = /;\s*sleep\s*\(\s*\d/y;
 const METHODS = ['match', 'test', 'search', 'indexOf', 'startsWith'];
 
 /** A `(` right after one of the methods `this.x.method(` calls (they end in `h`, `t` or `f`). */
-function methodCall(text: string): boolean {
-  for (let at = text.indexOf('('); at >= 0; at = text.indexOf('(', at + 1)) {
+function methodCall(text: string, parens: readonly number[]): boolean {
+  for (const at of parens) {
     const last = text.charCodeAt(at - 1);
     if (last !== 104 && last !== 116 && last !== 102) continue;
     for (const name of METHODS) if (text.startsWith(name, at - name.length)) return true;
@@ -53,8 +53,8 @@ function isWordChar(code: number): boolean {
 }
 
 /** A `(` after `.name` and optional white space, as in `db.users.find (`. */
-function memberCall(text: string): boolean {
-  for (let at = text.indexOf('('); at >= 0; at = text.indexOf('(', at + 1)) {
+function memberCall(text: string, parens: readonly number[]): boolean {
+  for (const at of parens) {
     let i = at;
     while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
     const end = i;
@@ -66,32 +66,43 @@ function memberCall(text: string): boolean {
 
 const search = (pattern: RegExp) => (text: string): number => text.search(pattern);
 
+/** `text.search(/;\s*sleep\s*\(\s*\d/)`, the pattern tried only at a `;` that `sleep` follows. */
+function sleepAt(text: string): number {
+  for (let at = text.indexOf(';'); at >= 0; at = text.indexOf(';', at + 1)) {
+    let i = at + 1;
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    if (!text.startsWith('sleep', i)) continue;
+    SLEEP.lastIndex = at;
+    if (SLEEP.test(text)) return at;
+  }
+  return -1;
+}
+
 /**
  * Server-side JavaScript probes, each behind a cheap test that must pass first: something the
  * pattern cannot match without (characters found with native scans, then a literal it contains).
  */
-const SERVER_SIDE_JS: readonly { gate: (text: string) => boolean; find: (text: string) => number }[] = [
-  { gate: (t) => (t.includes('=') || methodCall(t)) && t.includes('this.'), find: search(/this\.\w+(?:\.(?:match|test|search|indexOf|startsWith)\(|\s*[=!]=)/) },
-  { gate: (t) => memberCall(t) && t.includes('db.'), find: search(/\bdb\.\w+\.\w+\s*\(/) },
+const SERVER_SIDE_JS: readonly { gate: (text: string, view: TextView) => boolean; find: (text: string) => number }[] = [
+  { gate: (t, v) => (v.has('=') || methodCall(t, v.parens)) && t.includes('this.'), find: search(/this\.\w+(?:\.(?:match|test|search|indexOf|startsWith)\(|\s*[=!]=)/) },
+  { gate: (t, v) => memberCall(t, v.parens) && t.includes('db.'), find: search(/\bdb\.\w+\.\w+\s*\(/) },
   // `urn` first: its rarer first letter makes it the cheaper scan.
-  { gate: (t) => t.includes('urn') && BEFORE_RETURN.in(t) && t.includes('return'), find: search(/[;'"]\s*return\s*(?:true|false|1|0|['"]|\()/) },
-  { gate: (t) => t.includes('=='), find: search(/(?:\|\||&&)[\s'"\w]{0,30}==/) },
-  // `;\s*sleep\s*\(\s*\d`, tried at each `;` only.
-  { gate: (t) => t.includes(';'), find: (t) => searchAt(t, ';', SLEEP) },
+  { gate: (t, v) => t.includes('urn') && BEFORE_RETURN.inView(v) && t.includes('return'), find: search(/[;'"]\s*return\s*(?:true|false|1|0|['"]|\()/) },
+  { gate: (t, v) => v.has('=') && t.includes('=='), find: search(/(?:\|\||&&)[\s'"\w]{0,30}==/) },
+  { gate: (_, v) => v.has(';'), find: sleepAt },
   { gate: (t) => t.includes('Date()'), find: search(/\bnew\s+Date\(\)[\s;]*(?:do|while)\b/) },
   // Each of these needs `;` and `=`; `=` is the rarer one in prose.
-  { gate: (t) => t.includes('=') && t.includes('var '), find: search(/['"]\s*;\s*var\s+\w+\s*=/) },
-  { gate: (t) => t.includes('=') && t.includes('let '), find: search(/['"]\s*;\s*let\s+\w+\s*=/) },
-  { gate: (t) => t.includes('=') && t.includes('const '), find: search(/['"]\s*;\s*const\s+\w+\s*=/) },
+  { gate: (t, v) => v.has('=') && t.includes('var '), find: search(/['"]\s*;\s*var\s+\w+\s*=/) },
+  { gate: (t, v) => v.has('=') && t.includes('let '), find: search(/['"]\s*;\s*let\s+\w+\s*=/) },
+  { gate: (t, v) => v.has('=') && t.includes('const '), find: search(/['"]\s*;\s*const\s+\w+\s*=/) },
 ];
 
 // Operators need `$`; every server-side JS probe needs one of these too.
 const NOSQL_GATE = new CharClass('$=;(.', /[$=;(.]/g);
 
 /** Looks for operator injection or server-side JavaScript in one (already decoded) text. */
-export function findNosql(text: string, level: SecurityLevel): NosqlMatch | undefined {
-  if (!NOSQL_GATE.in(text)) return undefined;
-  if (text.indexOf('$') >= 0) {
+export function findNosql(text: string, level: SecurityLevel, view = new TextView(text)): NosqlMatch | undefined {
+  if (!NOSQL_GATE.inView(view)) return undefined;
+  if (view.has('$')) {
     OPERATOR_TEXT.lastIndex = 0;
     for (let match = OPERATOR_TEXT.exec(text); match; match = OPERATOR_TEXT.exec(text)) {
       const name = (match[1] ?? match[2] ?? '').toLowerCase();
@@ -100,7 +111,7 @@ export function findNosql(text: string, level: SecurityLevel): NosqlMatch | unde
   }
   if (level === 'permissive') return undefined;
   for (const { gate, find } of SERVER_SIDE_JS) {
-    if (!gate(text)) continue;
+    if (!gate(text, view)) continue;
     const js = find(text);
     if (js >= 0) return { rule: 'server-side-js', index: js };
   }

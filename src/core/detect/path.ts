@@ -137,6 +137,13 @@ const FILE_RULES: readonly { char?: string; gate: RegExp; find: (path: string) =
   { char: ':', gate: /:\/\//, find: (p) => searchAll(p, WRAPPER), rule: 'stream-wrapper' },
 ];
 
+/**
+ * What every file rule needs: a letter (each names a file, a directory or a scheme), but the hidden
+ * file, whose name may be digits (`/.1`), and which needs a dot first or after a slash. Dates and
+ * fractions ("3/15", "1/2") have none of it.
+ */
+const MAY_NAME_FILE = /[a-z]|^\.|\/\./i;
+
 /** The earlier of two positions, -1 meaning none. */
 function earliest(a: number, b: number): number {
   return a < 0 ? b : b < 0 || a < b ? a : b;
@@ -148,19 +155,20 @@ function earliest(a: number, b: number): number {
  * `.` (for `..` and a dot after white space) and, in a text that is not all ASCII, the rest.
  */
 class Interesting {
+  private readonly text: string;
   private readonly chars: CharCursor;
-  private dot: number;
+  private readonly dots: readonly number[];
+  /** Index in `dots` of the next dot to look at. */
+  private dot = 0;
   private hex: number;
   private nonAscii: number;
 
-  constructor(
-    private readonly text: string,
-    ascii: boolean,
-  ) {
-    this.chars = SLASHES.cursor(text);
-    this.dot = text.indexOf('.');
+  constructor(view: TextView) {
+    const text = (this.text = view.text);
+    this.chars = SLASHES.cursor(text, view);
+    this.dots = view.dots;
     this.hex = text.indexOf('0x');
-    this.nonAscii = ascii ? -1 : this.nextNonAscii(0);
+    this.nonAscii = view.ascii ? -1 : this.nextNonAscii(0);
   }
 
   private nextNonAscii(from: number): number {
@@ -170,14 +178,13 @@ class Interesting {
 
   /** Where `..` or a dot after white space starts, at or after `from` (the first dot, or the space before it). */
   private nextDot(from: number): number {
-    const { text } = this;
-    if (this.dot >= 0 && this.dot < from) this.dot = text.indexOf('.', from);
-    for (let at = this.dot; at >= 0; at = text.indexOf('.', at + 1)) {
-      this.dot = at;
+    const { text, dots } = this;
+    while (this.dot < dots.length && dots[this.dot]! < from) this.dot++;
+    for (; this.dot < dots.length; this.dot++) {
+      const at = dots[this.dot]!;
       if (at - 1 >= from && isSpace(text.charCodeAt(at - 1))) return at - 1;
       if (text.charCodeAt(at + 1) === 46) return at;
     }
-    this.dot = -1;
     return -1;
   }
 
@@ -200,7 +207,7 @@ function candidates(view: TextView): [number, string][] {
     out.push([0, text.slice(0, end < 0 ? text.length : end)]);
     from = end < 0 ? text.length : end;
   }
-  const interesting = new Interesting(text, view.ascii);
+  const interesting = new Interesting(view);
   for (let hit = interesting.find(from); hit >= 0; hit = interesting.find(from)) {
     let start = hit;
     while (start > 0 && text.charCodeAt(start - 1) > 32) start--;
@@ -215,9 +222,12 @@ function candidates(view: TextView): [number, string][] {
 /** Looks for path traversal or file inclusion in one (already decoded) text. */
 export function findPath(text: string, level: SecurityLevel, view = new TextView(text)): PathMatch | undefined {
   // Every rule needs a dot, a slash, an escape, a look-alike, or one of the famous file names.
-  if (!(text.length < 64 ? PATH_GATE.test(text) : PATH_CHARS.in(text) || !view.ascii) && !/passwd|shadow|0x/i.test(text)) return undefined;
+  if (!(text.length < 64 ? PATH_GATE.test(text) : PATH_CHARS.inView(view) || !view.ascii) && !/passwd|shadow|0x/i.test(text)) return undefined;
+  // No look-alike dots or slashes anywhere: none of the pieces of a long text needs normalizing.
+  let plain: boolean | undefined;
   for (const [offset, piece] of candidates(view)) {
-    const match = findInPiece(piece, text, level);
+    plain ??= text.length > 256 && view.ascii && !view.has('\\') && !view.has('%') && !view.has('\u0000') && text.indexOf('0x') < 0 && text.indexOf('0X') < 0;
+    const match = findInPiece(piece, text, level, plain);
     if (match) return { rule: match.rule, index: offset + match.index };
   }
   // Both leftover patterns end in an extension of at most 7 letters: no dot among the last 8 characters, no match.
@@ -228,22 +238,24 @@ export function findPath(text: string, level: SecurityLevel, view = new TextView
   return undefined;
 }
 
-function findInPiece(piece: string, text: string, level: SecurityLevel): PathMatch | undefined {
-  const path = normalizePath(piece);
+function findInPiece(piece: string, text: string, level: SecurityLevel, plain: boolean): PathMatch | undefined {
+  const path = plain ? piece : normalizePath(piece);
   const at = (index: number): number => Math.min(index, piece.length);
   const traversal = path.includes('..') ? traversalAt(path) : -1;
-  if (traversal >= 0 && (level === 'strict' || path !== piece || !loneRelativeLink(normalizePath(text)))) {
+  if (traversal >= 0 && (level === 'strict' || path !== piece || !loneRelativeLink(plain ? text : normalizePath(text)))) {
     // A lone `../` in plain text ("see ../docs") is a relative link; several, encoded ones, a leading
     // one (the whole value is a path) or one that reaches a system file are traversal.
     return { rule: 'traversal', index: at(traversal) };
   }
-  const lower = path.toLowerCase();
-  for (const { char, gate, find, rule } of FILE_RULES) {
-    if ((char !== undefined && lower.indexOf(char) < 0) || !gate.test(lower)) continue;
-    const found = find(lower);
-    if (found >= 0) return { rule, index: at(found) };
+  if (!plain || MAY_NAME_FILE.test(path)) {
+    const lower = path.toLowerCase();
+    for (const { char, gate, find, rule } of FILE_RULES) {
+      if ((char !== undefined && lower.indexOf(char) < 0) || !gate.test(lower)) continue;
+      const found = find(lower);
+      if (found >= 0) return { rule, index: at(found) };
+    }
   }
-  if (piece.includes('\u0000') && /[/.]/.test(piece)) return { rule: 'nul-byte', index: piece.indexOf('\u0000') };
+  if (!plain && piece.includes('\u0000') && /[/.]/.test(piece)) return { rule: 'nul-byte', index: piece.indexOf('\u0000') };
   if (level === 'strict') {
     const absolute = searchAll(path, ABSOLUTE);
     if (absolute >= 0) return { rule: 'absolute-path', index: at(absolute) };

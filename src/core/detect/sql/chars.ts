@@ -54,11 +54,12 @@ export function leadingWord(text: string, from: number): { word: string; end: nu
 /**
  * Where a string the lexer reads from `from` ends: the index of its closing `quote` (a back slash
  * escapes the character after it, a doubled quote is a quote), or -1 when the input ends first.
- * The same scan as `readString`, without building the body.
+ * The same scan as `readString`, without building the body. `escapes`: whether a back slash
+ * follows `from` (looked for when not given).
  */
-export function closingQuote(text: string, from: number, quote: string): number {
+export function closingQuote(text: string, from: number, quote: string, escapes = text.indexOf('\\', from) >= 0): number {
   const q = quote.charCodeAt(0);
-  if (text.indexOf('\\', from) < 0) {
+  if (!escapes) {
     // Nothing escaped: the first quote that is not doubled, found with native scans.
     let at = text.indexOf(quote, from);
     while (at >= 0 && text.charCodeAt(at + 1) === q) at = text.indexOf(quote, at + 2);

@@ -9,7 +9,7 @@
  * continues with; "1 < 2" parses but only compares two literals.
  */
 
-import type { TextView } from '../scan.js';
+import { TextView } from '../scan.js';
 import type { SecurityLevel } from '../types.js';
 import { parseFragment, type Features } from './grammar.js';
 import { T as KEYWORD_T } from './keywords.js';
@@ -80,9 +80,9 @@ function bareRule(f: Features, level: SecurityLevel): string | undefined {
 const QUOTES = ["'", '"', '`'] as const;
 
 /** Looks for SQL injection in one (already decoded) text. */
-export function findSql(text: string, level: SecurityLevel, view?: TextView): SqlMatch | undefined {
+export function findSql(text: string, level: SecurityLevel, view = new TextView(text)): SqlMatch | undefined {
   if (text.length === 0) return undefined;
-  const found = anywhere(text, level, view?.lower);
+  const found = anywhere(text, level, view);
   if (found) return found;
   if (plainWordsFirst(text)) {
     // Prose: only the text-level probe can match the bare reading.
@@ -101,7 +101,7 @@ export function findSql(text: string, level: SecurityLevel, view?: TextView): Sq
     }
   }
   for (const quote of QUOTES) {
-    if (!text.includes(quote) || quoteThenWord(text, quote)) continue;
+    if (!view.has(quote) || quoteThenWord(text, quote, view.has('\\'))) continue;
     const tokens = new TokenStream(text, quote);
     const parsed = parseFragment(tokens, quote);
     if (!parsed.valid) continue;

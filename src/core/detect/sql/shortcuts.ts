@@ -15,7 +15,11 @@ import { foldsWithNext, type TokenStream } from './tokenizer.js';
  * Such a word stays a bareword, or becomes a call or a dotted name: never an operator or a clause.
  */
 function plainWordEnd(text: string, from: number): number {
-  const next = leadingWord(text, from);
+  return plainEnd(text, leadingWord(text, from));
+}
+
+/** `plainWordEnd` from the word the lexer reads there (`leadingWord`'s answer). */
+function plainEnd(text: string, next: { word: string; end: number } | undefined): number {
   if (next === undefined || lookupWord(next.word) !== undefined || foldsWithNext(next.word)) return -1;
   if (next.word.length === 1 && text.charCodeAt(next.end) === 39 /* ' */) return -1;
   return next.end;
@@ -23,10 +27,11 @@ function plainWordEnd(text: string, from: number): number {
 
 /**
  * Whether the reading inside `quote` fails at its second token: the input never closes the quote,
- * or closes it and goes on with a plain word, which no SQL continues a string with.
+ * or closes it and goes on with a plain word, which no SQL continues a string with. `escapes`:
+ * whether the text holds a back slash, when the caller knows.
  */
-export function quoteThenWord(text: string, quote: string): boolean {
-  const close = closingQuote(text, 0, quote);
+export function quoteThenWord(text: string, quote: string, escapes?: boolean): boolean {
+  const close = closingQuote(text, 0, quote, escapes);
   return close < 0 || plainWordEnd(text, close + 1) >= 0;
 }
 
@@ -39,7 +44,7 @@ export function quoteThenWord(text: string, quote: string): boolean {
 export function plainWordsFirst(text: string): boolean {
   const first = leadingWord(text, 0);
   if (first === undefined || first.word.startsWith('exec')) return false;
-  const end = plainWordEnd(text, 0);
+  const end = plainEnd(text, first);
   return end >= 0 && (skipSpace(text, end) === text.length || plainWordEnd(text, end) >= 0);
 }
 

@@ -5,8 +5,10 @@
  * are probes rather than text (`trim(` alone, `SELECT @@version`, `DECLARE @x`, `DROP TABLE t;`).
  */
 
+import type { TextView } from '../scan.js';
 import type { SecurityLevel } from '../types.js';
 import { leadingWord } from './chars.js';
+import { mayHavePlainCatalog, mayTrigger, ysMarks } from './keyword-gates.js';
 import { CATALOG_NAMES as KEYWORD_CATALOG_NAMES, LITERAL_WORDS as KEYWORD_LITERAL_WORDS, SQL_FUNCTIONS as KEYWORD_SQL_FUNCTIONS, STRONG_FUNCTIONS as KEYWORD_STRONG_FUNCTIONS, STRONG_STATEMENTS as KEYWORD_STRONG_STATEMENTS, T as KEYWORD_T, lookupWord } from './keywords.js';
 import { statementShape } from './statement-shape.js';
 import { TokenStream } from './tokenizer.js';
@@ -32,8 +34,6 @@ const RECON_AT_END = /(?:^|[^\w.])(?:user|current_user|system_user|session_user|
 
 /** Catalog names without `_`, `.` or `$` (sysobjects, msdb, tempdb, northwind), as whole words. */
 const PLAIN_CATALOG = /\b(?:sysobjects|syscolumns|sysdatabases|sysusers|syslogins|sysprocesses|sysxlogins|msysaccessobjects|msysobjects|msysqueries|msysrelationships|tempdb|msdb|northwind)\b/;
-// Every plain catalog name contains one of these (one scan for all four).
-const PLAIN_CATALOG_GATE = /sys|tempdb|msdb|northwind/;
 // Catalog and internal-function names all contain `_` or `$`, or start with one of DOTTED.
 const DOTTED = ['mysql.', 'sys.', 'master.'];
 
@@ -65,8 +65,9 @@ function isWordChar(code: number): boolean {
  * Catalog names and internal function names in one pass over the words of the text (a word here
  * may contain `.` and `$`: `information_schema.tables`, `v$version`).
  */
-function findIdentifier(lower: string, level: SecurityLevel): SqlMatch | undefined {
-  if (PLAIN_CATALOG_GATE.test(lower)) {
+function findIdentifier(view: TextView, level: SecurityLevel, dots: readonly number[], ys: number): SqlMatch | undefined {
+  const { lower } = view;
+  if (mayHavePlainCatalog(lower, ys)) {
     const plain = lower.search(PLAIN_CATALOG);
     if (plain >= 0) return { rule: 'system-catalog', index: plain };
   }
@@ -74,8 +75,8 @@ function findIdentifier(lower: string, level: SecurityLevel): SqlMatch | undefin
   // find those marks natively.
   const marks: number[] = [];
   for (let at = lower.indexOf('_'); at >= 0; at = lower.indexOf('_', at + 1)) marks.push(at);
-  for (let at = lower.indexOf('$'); at >= 0; at = lower.indexOf('$', at + 1)) marks.push(at);
-  for (let dot = lower.indexOf('.'); dot >= 0; dot = lower.indexOf('.', dot + 1)) {
+  if (view.has('$')) for (let at = lower.indexOf('$'); at >= 0; at = lower.indexOf('$', at + 1)) marks.push(at);
+  for (const dot of dots) {
     // mysql. sys. master.: only a dot after `l`, `s` or `r` can end one.
     const last = lower.charCodeAt(dot - 1);
     if (last !== 108 && last !== 115 && last !== 114) continue;
@@ -112,30 +113,39 @@ function isNameChar(code: number): boolean {
   return isWordChar(code) || code === 46;
 }
 
-/** The name right before `(` at `paren` (`sleep (`, `dbms_pipe.receive_message(`), lower-cased. */
+/** The name right before `(` at `paren` (`sleep (`, `dbms_pipe.receive_message(`) in a lower-cased text. */
 function nameBefore(text: string, paren: number): string {
   let end = paren;
   while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
   let start = end;
   while (start > 0 && (isWordChar(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 46)) start--;
-  return text.slice(start, end).toLowerCase();
+  return text.slice(start, end);
 }
 
-/** Constructs that mark SQL injection wherever they appear. */
-export function anywhere(text: string, level: SecurityLevel, lower = text.toLowerCase()): SqlMatch | undefined {
+/** Whether one of the dots at `dots` is followed by `e` (`lower.includes('.e')`). */
+function followedByE(lower: string, dots: readonly number[]): boolean {
+  for (const dot of dots) if (lower.charCodeAt(dot + 1) === 101) return true;
+  return false;
+}
+
+/** Constructs that mark SQL injection wherever they appear (`view` is the view of `text`). */
+export function anywhere(text: string, level: SecurityLevel, view: TextView): SqlMatch | undefined {
   if (text.includes('/*') && CODE_COMMENT.test(text)) return { rule: 'code-comment', index: text.indexOf('/*') };
-  const identifier = findIdentifier(lower, level);
+  const { lower } = view;
+  const dots = view.inLower(view.dots, '.');
+  const ys = ysMarks(lower);
+  const identifier = findIdentifier(view, level, dots, ys);
   if (identifier) return identifier;
   if (level !== 'permissive' && lower.includes('@@')) {
     const variable = lower.search(SYSTEM_VARIABLE);
     if (variable >= 0) return { rule: 'system-variable', index: variable };
   }
-  if (lower.includes('.e')) {
+  if (followedByE(lower, dots)) {
     const glue = text.search(NUMBER_GLUE);
     // `1.e(ascii ...`, `1.e.tables`: MySQL reads `1.e` as a number, a known way to glue tokens.
     if (glue >= 0 && (glue === 0 || !isWordChar(text.charCodeAt(glue - 1)))) return { rule: 'number-glue', index: glue };
   }
-  for (let at = lower.indexOf('('); at >= 0; at = lower.indexOf('(', at + 1)) {
+  for (const at of view.inLower(view.parens, '(')) {
     const name = nameBefore(lower, at);
     if (name && (isStrongFunction(name) || isCatalog(name))) return { rule: isCatalog(name) ? 'system-catalog' : 'sql-function', index: at - name.length };
   }
@@ -144,6 +154,7 @@ export function anywhere(text: string, level: SecurityLevel, lower = text.toLowe
     const found = fromTrigger(new TokenStream(text, undefined, at), level);
     if (found) return { rule: found, index: at };
   }
+  if (!mayTrigger(text, lower, ys)) return undefined;
   TRIGGER.lastIndex = 0;
   for (let match = TRIGGER.exec(lower); match; match = TRIGGER.exec(lower)) {
     const at = match.index;

@@ -7,7 +7,7 @@
  */
 
 import { decodeEntities } from '../entities.js';
-import type { TextView } from '../scan.js';
+import { TextView } from '../scan.js';
 import type { SecurityLevel } from '../types.js';
 import { tokenizeHtml, type HtmlAttribute, type HtmlContext, type HtmlTag } from './html.js';
 import { findScript } from './javascript.js';
@@ -202,15 +202,15 @@ function findInMarkup(text: string, level: SecurityLevel, context: HtmlContext, 
 const CONTEXTS: readonly [string, HtmlContext][] = [['"', 'double-quoted'], ["'", 'single-quoted'], ['`', 'back-quoted']];
 
 /** Looks for XSS in one (already decoded) text. */
-export function findXss(text: string, level: SecurityLevel, view?: TextView): XssMatch | undefined {
+export function findXss(text: string, level: SecurityLevel, view = new TextView(text)): XssMatch | undefined {
   if (text.length === 0) return undefined;
-  if (text.includes('<')) {
+  if (view.has('<')) {
     const rule = findInMarkup(text, level, 'text', 0);
     if (rule) return { rule, index: Math.max(0, text.indexOf('<')) };
   }
-  if (text.includes('=')) {
+  if (view.has('=')) {
     for (const [quote, context] of CONTEXTS) {
-      if (!text.includes(quote)) continue;
+      if (!view.has(quote)) continue;
       const rule = findInMarkup(text, level, context, 0);
       if (rule) return { rule, index: text.indexOf(quote) };
     }
@@ -218,14 +218,14 @@ export function findXss(text: string, level: SecurityLevel, view?: TextView): Xs
     if (rule) return { rule, index: 0 };
   }
   if (level === 'permissive') return undefined;
-  const scheme = text.includes(':') ? findScriptScheme(text, view?.lower) : -1;
+  const scheme = view.has(':') ? findScriptScheme(text, view.lower) : -1;
   if (scheme >= 0) return { rule: 'script-url', index: scheme };
   // A bare handler name (`onerror`): only `o`/`O` and `n`/`N` lower-case to a leading "on".
   const trimmed = text.trim();
   if ((trimmed.charCodeAt(0) | 0x20) === 111 && (trimmed.charCodeAt(1) | 0x20) === 110 && EVENT_NAMES.has(trimmed.toLowerCase().slice(2))) {
     return { rule: 'event-handler', index: 0 };
   }
-  if (text.includes('+ADw-')) {
+  if (view.has('+') && text.includes('+ADw-')) {
     // UTF-7: +ADw- is `<`, +AD4- is `>`; a page served without a charset once ran it.
     const utf7 = text.replace(/\+ADw-/g, '<').replace(/\+AD4-/g, '>').replace(/\+ACI-/g, '"').replace(/\+ACc-/g, "'");
     const rule = findInMarkup(utf7, level, 'text', 0);
@@ -238,5 +238,5 @@ export function findXss(text: string, level: SecurityLevel, view?: TextView): Xs
     if (rule) return { rule: 'ascii-markup', index: text.indexOf('\u00bc') };
   }
   // Script without markup, also inside a JS string the page opened ('-alert(1)-'): each sink is read from its own name.
-  return findScript(text);
+  return findScript(text, view);
 }

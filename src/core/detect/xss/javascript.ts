@@ -7,7 +7,7 @@
  * and the `constructor.constructor` escape of template sandboxes.
  */
 
-import { CharClass } from '../scan.js';
+import { CharClass, MarkCursor, NO_INDEXES, TextView } from '../scan.js';
 
 interface JsToken {
   type: 'word' | 'number' | 'string' | 'template' | 'punct';
@@ -104,12 +104,19 @@ function argumentsLookLikeJs(tokens: readonly JsToken[], open: number): boolean 
 
 // Punctuation that every pattern below needs next to its word: a call's `(` or back quote, `[`,
 // `=`, a member `.`. Finding these with native scans and looking at the words beside them costs far
-// less than searching for thirty words.
+// less than searching for thirty words. In a long text `(` and `.` come from the view's lists, the
+// others from scans; in a short one the class pattern finds them all.
 const SYNTAX = new CharClass('(`[=.', /[(`[=.]/g);
+const SYNTAX_REST = new CharClass('`[=', /[`[=]/g);
+const SHORT = 64;
 const TRIGGER_WORDS: ReadonlySet<string> = new Set([...CALL_SINKS, ...GLOBALS, ...[...SENSITIVE_MEMBERS].map((m) => m.slice(0, m.indexOf('.'))), ...SENSITIVE_PROPERTIES]);
-// For each length, the first letters of the trigger words that long, one bit per letter.
+// For each length, the first and the second letters of the trigger words that long, one bit per letter.
 const TRIGGER_STARTS: number[] = [];
-for (const word of TRIGGER_WORDS) TRIGGER_STARTS[word.length] = (TRIGGER_STARTS[word.length] ?? 0) | (1 << (word.charCodeAt(0) - 97));
+const TRIGGER_SECONDS: number[] = [];
+for (const word of TRIGGER_WORDS) {
+  TRIGGER_STARTS[word.length] = (TRIGGER_STARTS[word.length] ?? 0) | (1 << (word.charCodeAt(0) - 97));
+  TRIGGER_SECONDS[word.length] = (TRIGGER_SECONDS[word.length] ?? 0) | (1 << (word.charCodeAt(1) - 97));
+}
 const WINDOW = 400;
 
 /** Start of the word that ends right before `at` (spaces skipped), or -1. */
@@ -128,18 +135,22 @@ function wordAfter(text: string, at: number): number {
   return start < text.length && isWordChar(text.charCodeAt(start)) ? start : -1;
 }
 
+/** Whether bit `letter` (an ASCII letter's code, any case) is set in `bits`; false for anything but a letter. */
+function letterIn(bits: number | undefined, code: number): boolean {
+  const letter = (code | 0x20) - 97;
+  return letter >= 0 && letter <= 25 && ((bits ?? 0) & (1 << letter)) !== 0;
+}
+
 /**
  * Whether the word at `start` is a trigger word. An ASCII word is lower-cased and looked up only
- * when some trigger word has its length and first letter (lower-casing an ASCII word keeps both).
+ * when some trigger word has its length, first letter and second letter (lower-casing an ASCII word
+ * keeps all three; every trigger word is letters only).
  */
 function isTriggerAt(text: string, start: number): boolean {
   let end = start;
   let ascii = true;
   for (; end < text.length && isWordChar(text.charCodeAt(end)); end++) if (text.charCodeAt(end) > 0x7f) ascii = false;
-  if (ascii) {
-    const letter = (text.charCodeAt(start) | 0x20) - 97;
-    if (letter < 0 || letter > 25 || ((TRIGGER_STARTS[end - start] ?? 0) & (1 << letter)) === 0) return false;
-  }
+  if (ascii && !(letterIn(TRIGGER_STARTS[end - start], text.charCodeAt(start)) && letterIn(TRIGGER_SECONDS[end - start], text.charCodeAt(start + 1)))) return false;
   return TRIGGER_WORDS.has(text.slice(start, end).toLowerCase());
 }
 
@@ -154,19 +165,28 @@ function previousToken(text: string, at: number): JsToken | undefined {
   return { type: 'word', value: text.slice(start, end), start };
 }
 
-/** Looks for script-context injection in `text`. */
-export function findScript(text: string): JsMatch | undefined {
+/** The dots of member accesses: "week. The" has letters on one side only, `a.b` on both. */
+function memberDots(text: string, dots: readonly number[]): readonly number[] {
+  let out: number[] | undefined;
+  for (const at of dots) if (isWordChar(text.charCodeAt(at + 1)) && isWordChar(text.charCodeAt(at - 1))) (out ??= []).push(at);
+  return out ?? NO_INDEXES;
+}
+
+/** Looks for script-context injection in `text` (`view` is its view). */
+export function findScript(text: string, view = new TextView(text)): JsMatch | undefined {
   let seen: Set<number> | undefined;
-  const marks = SYNTAX.cursor(text);
+  // Words are found in the lower-cased text when it lines up with the text: the same words, in a
+  // string that is always flat (reading a sliced one character by character costs more).
+  const scan = view.lower.length === text.length ? view.lower : text;
+  const marks = text.length < SHORT ? SYNTAX.cursor(text) : new MarkCursor(view.parens, memberDots(scan, view.dots), SYNTAX_REST.cursor(text, view));
   for (let at = marks.find(0); at >= 0; at = marks.find(at + 1)) {
-    const mark = text.charCodeAt(at);
-    // "week. The": a member access has letters on both sides of its dot.
-    if (mark === 46 /* . */ && !(isWordChar(text.charCodeAt(at - 1)) && isWordChar(text.charCodeAt(at + 1)))) continue;
-    const before = wordBefore(text, at);
-    const after = mark === 40 /* ( */ || mark === 61 /* = */ ? wordAfter(text, at) : -1;
+    const mark = scan.charCodeAt(at);
+    if (mark === 46 /* . */ && !(isWordChar(scan.charCodeAt(at + 1)) && isWordChar(scan.charCodeAt(at - 1)))) continue;
+    const before = wordBefore(scan, at);
+    const after = mark === 40 /* ( */ || mark === 61 /* = */ ? wordAfter(scan, at) : -1;
     for (let side = 0; side < 2; side++) {
       const start = side === 0 ? before : after;
-      if (start < 0 || seen?.has(start) || !isTriggerAt(text, start)) continue;
+      if (start < 0 || seen?.has(start) || !isTriggerAt(scan, start)) continue;
       (seen ??= new Set()).add(start);
       const rule = judge(tokenizeJs(text, start, Math.min(text.length, start + WINDOW)), previousToken(text, start));
       if (rule) return { rule, index: start };
