@@ -1,6 +1,7 @@
 /** What a session record is, how its stored text is read back, and the user ids it may hold. */
 
 import { InvalidInputError } from '../errors.js';
+import { hasControlCharacter } from '../control-characters.js';
 import type { StoreKey } from '../store/types.js';
 
 export interface SessionRecord {
@@ -56,14 +57,6 @@ export interface LoginMeta {
 
 const MAX_USER_ID = 256;
 export const MAX_AGENT = 256;
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
 
 export function checkUserId(userId: unknown): string {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID || hasControlCharacter(userId)) {

@@ -1,6 +1,7 @@
 /** Claims: what the application may add, and how a pair of tokens is signed. */
 
 import { SignJWT, type JWTPayload } from 'jose';
+import { hasControlCharacter } from '../control-characters.js';
 import { InvalidInputError } from '../errors.js';
 import { timeOrderedId } from './ids.js';
 import type { NormalizedTokenOptions } from './options.js';
@@ -34,15 +35,6 @@ export interface TokenPair {
   refreshExpiresIn: number;
   /** The family id: the same for every pair that `refresh()` derives from one `issue()`. */
   familyId: string;
-}
-
-/** True when the text has a C0 control character or DEL. */
-export function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }
 
 export function checkSubject(subject: unknown): string {

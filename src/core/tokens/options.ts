@@ -5,7 +5,7 @@ import { checkInteger, checkKeys, checkOneOf, fail } from '../config/check-optio
 import type { PinoLikeLogger } from '../events/types.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { SecurityStore } from '../store/types.js';
-import { hasControlCharacter } from './claims.js';
+import { hasControlCharacter } from '../control-characters.js';
 import { createBinding, type Binding, type TokenBindingOptions } from './binding.js';
 import type { TokenEvent } from './events.js';
 import { importKeys, type TokenAlgorithm, type TokenKey, type TokenKeyInput } from './keys.js';
