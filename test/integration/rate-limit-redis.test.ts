@@ -80,7 +80,7 @@ describe('the same answers on memory, Redis and Cluster', () => {
     );
   });
 
-  it('fixed-window: rate-limiter-flexible on Redis and Cluster counts as the memory limiter does', async () => {
+  it('fixed-window: the counter script on Redis and Cluster counts as the memory limiter does', async () => {
     const [onRedis, onCluster] = [redisStore(), clusterStore()];
     await Promise.all([onRedis.ready(), onCluster.ready()]);
     const name = unique('fw');

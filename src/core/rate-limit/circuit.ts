@@ -23,6 +23,7 @@ export abstract class CircuitCall<R> {
   /** @internal */ declare settled: boolean;
   /** @internal */ declare deadline: number;
   /** @internal */ declare resolve: ((value: R) => void) | undefined;
+  /** @internal */ declare retried: boolean;
 
   /**
    * Set here, not as field initializers: V8 builds a subclass instance (one per store call) about
@@ -32,6 +33,7 @@ export abstract class CircuitCall<R> {
     this.settled = false;
     this.deadline = 0;
     this.resolve = undefined;
+    this.retried = false;
   }
 
   /** Sends the call. */
@@ -40,8 +42,11 @@ export abstract class CircuitCall<R> {
   abstract answer(reply: unknown): R;
   /** The result when the store failed or did not answer in time. */
   abstract fallback(): R;
-  /** A rejection that is an answer (rate-limiter-flexible rejects when the limit is reached); undefined for a failure. */
-  refusal(_error: unknown): R | undefined {
+  /**
+   * After a rejection, a second attempt (a script the server does not hold yet), within the same
+   * deadline; undefined for none. Asked at most once per call.
+   */
+  retry(_error: unknown): Promise<unknown> | undefined {
     return undefined;
   }
 }
@@ -98,15 +103,34 @@ function succeed<R>(call: CircuitCall<R>, reply: unknown, outcomes: Outcomes): v
 
 function reject<R>(call: CircuitCall<R>, error: unknown, outcomes: Outcomes): void {
   if (call.settled) return;
-  let answer: R | undefined;
-  try {
-    answer = call.refusal(error);
-  } catch {
-    answer = undefined;
+  if (!call.retried) {
+    call.retried = true;
+    let again: Promise<unknown> | undefined;
+    try {
+      again = call.retry(error);
+    } catch {
+      again = undefined;
+    }
+    if (again !== undefined) {
+      watch(call, again, outcomes);
+      return;
+    }
   }
-  if (answer === undefined) fail(call, error, outcomes);
-  else settle(call, answer, outcomes);
+  fail(call, error, outcomes);
 }
+
+function watch<R>(call: CircuitCall<R>, attempt: Promise<unknown>, outcomes: Outcomes): void {
+  attempt.then(
+    (reply) => succeed(call, reply, outcomes),
+    (error: unknown) => reject(call, error, outcomes),
+  );
+}
+
+/** new Promise() runs its executor at once: one shared executor hands the resolver over, no closure per call. */
+let handover: ((value: never) => void) | undefined;
+const takeResolver = (resolve: (value: never) => void): void => {
+  handover = resolve;
+};
 
 const WAITING = new Set(['wait', 'connecting', 'connect']);
 
@@ -119,7 +143,7 @@ export function createCircuit({ timeoutMs, breakerMs, client, onChange }: Circui
   let openUntil = 0;
   let probing = false;
   let ready: Promise<void> | undefined;
-  const queue: Array<CircuitCall<unknown>> = [];
+  const queue: Array<CircuitCall<unknown> | undefined> = [];
   let head = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -141,10 +165,6 @@ export function createCircuit({ timeoutMs, breakerMs, client, onChange }: Circui
     if (timer !== undefined) return;
     dropFinished();
     if (head === queue.length) return;
-    if (head > 1024) {
-      queue.splice(0, head);
-      head = 0;
-    }
     timer = setTimeout(expireDue, Math.max(0, queue[head]!.deadline - performance.now()));
   }
 
@@ -160,10 +180,19 @@ export function createCircuit({ timeoutMs, breakerMs, client, onChange }: Circui
     arm();
   }
 
-  /** Finished calls at the front leave the queue at once (calls mostly finish in order). */
+  /**
+   * Finished calls at the front leave the queue at once (calls mostly finish in order), and their
+   * slots are cleared, so a busy queue that never empties holds no finished call until its timer.
+   */
   function dropFinished(): void {
-    while (head < queue.length && queue[head]!.settled) head++;
-    if (head < queue.length) return;
+    while (head < queue.length && queue[head]!.settled) queue[head++] = undefined;
+    if (head < queue.length) {
+      if (head > 1024 && head * 2 > queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      return;
+    }
     queue.length = head = 0;
     if (timer !== undefined) {
       clearTimeout(timer); // nothing in flight: no timer should keep the process alive
@@ -200,24 +229,22 @@ export function createCircuit({ timeoutMs, breakerMs, client, onChange }: Circui
       return true;
     },
     run<R>(call: CircuitCall<R>): Promise<R> {
-      return new Promise<R>((resolve) => {
-        call.deadline = performance.now() + timeoutMs;
-        call.resolve = resolve;
-        let attempt: Promise<unknown>;
-        try {
-          const waiting = whenReady();
-          attempt = waiting === undefined ? call.start() : waiting.then(() => call.start());
-        } catch (error) {
-          fail(call, error, outcomes);
-          return;
-        }
-        queue.push(call as CircuitCall<unknown>);
-        arm();
-        attempt.then(
-          (reply) => succeed(call, reply, outcomes),
-          (error: unknown) => reject(call, error, outcomes),
-        );
-      });
+      const promise = new Promise<R>(takeResolver);
+      call.resolve = handover as (value: R) => void;
+      handover = undefined;
+      call.deadline = performance.now() + timeoutMs;
+      let attempt: Promise<unknown>;
+      try {
+        const waiting = whenReady();
+        attempt = waiting === undefined ? call.start() : waiting.then(() => call.start());
+      } catch (error) {
+        fail(call, error, outcomes);
+        return promise;
+      }
+      queue.push(call as CircuitCall<unknown>);
+      arm();
+      watch(call, attempt, outcomes);
+      return promise;
     },
   };
 }

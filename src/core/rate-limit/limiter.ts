@@ -10,7 +10,7 @@ import { fixedWindowStep, type Slot, type Verdict } from './algorithms.js';
 import { CircuitCall, createCircuit, type Circuit } from './circuit.js';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend.js';
 import { normalizeLimiterOptions, type FailureOptions, type LimitSpec } from './options.js';
-import { clientOf, createRedisBackend, type RemoteBackend } from './redis-backend.js';
+import { clientOf, createRedisBackend, isNoScript, type RemoteBackend } from './redis-backend.js';
 import type { RateLimitEventSink, RateLimitResult, RateLimitSource, RateLimiter, RateLimiterOptions } from './types.js';
 
 /** Longest key accepted from callers (the guard hashes longer ones). */
@@ -186,9 +186,8 @@ class RemoteCheck extends CircuitCall<RateLimitResult> {
     return result(this.limit.spec, this.limit.remote.verdict(reply), this.limit.now(), 'store', false);
   }
 
-  override refusal(error: unknown): RateLimitResult | undefined {
-    const verdict = this.limit.remote.refusal?.(error);
-    return verdict === undefined ? undefined : result(this.limit.spec, verdict, this.limit.now(), 'store', false);
+  override retry(error: unknown): Promise<unknown> | undefined {
+    return isNoScript(error) ? this.limit.remote.resend(this.key, this.cost, this.at) : undefined;
   }
 
   fallback(): RateLimitResult {

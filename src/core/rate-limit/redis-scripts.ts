@@ -1,10 +1,12 @@
 /**
- * Lua for the algorithms rate-limiter-flexible does not have (sliding window, token bucket, GCRA):
- * one script, one key, one round trip per check, so each is atomic and Cluster-safe. Each body is a
- * line-for-line translation of algorithms.ts. The state is one string of five numbers, written with
- * %.17g so doubles survive the round trip exactly. Time is the server's (TIME) unless a clock is
- * injected (ARGV[5]), so processes with skewed clocks still agree.
+ * Lua for the limits on Redis: one script, one key, one round trip per check, so each is atomic and
+ * Cluster-safe. FIXED_WINDOW keeps rate-limiter-flexible's model and key format (a counter that
+ * expires with its window, on the server's clock).
  *
+ * The others (sliding window, token bucket, GCRA) are each a line-for-line translation of
+ * algorithms.ts. Their state is one string of five numbers, written with %.17g so doubles survive
+ * the round trip exactly. Time is the server's (TIME) unless a clock is injected (ARGV[5]), so
+ * processes with skewed clocks still agree.
  * KEYS[1] state; ARGV: points, durationMs, blockMs, cost, now ('' = server time).
  * Returns { allowed 0|1, remaining, resetMs, retryAfterMs, blocked 0|1 }, all integers.
  */
@@ -16,6 +18,29 @@ export interface LimitScript {
   readonly source: string;
   readonly sha1: string;
 }
+
+function named(source: string): LimitScript {
+  return { source, sha1: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * KEYS[1] counter; ARGV: cost, window s, block s (0 = none), points. Returns { used, ttl ms }.
+ * Denied calls count too. The call that first goes over with a block sets the counter to points + 1
+ * and its expiry to the block's end, as rate-limiter-flexible's block does, in the same step.
+ */
+export const FIXED_WINDOW: LimitScript = named(`local cost = tonumber(ARGV[1])
+local used = redis.call('INCRBY', KEYS[1], cost)
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2]) * 1000
+end
+local P, block = tonumber(ARGV[4]), tonumber(ARGV[3])
+if block > 0 and used > P and used - cost <= P then
+  redis.call('SET', KEYS[1], P + 1, 'EX', block)
+  ttl = block * 1000
+end
+return {used, ttl}`);
 
 const PRELUDE = `local P, D, blockMs, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now
@@ -94,10 +119,7 @@ remaining = math.max(0, math.floor((D - kept) / T + 1e-9))
 resetMs = math.max(0, math.ceil(kept - eps))
 if allowed then retry = 0 else retry = math.max(1, math.ceil(nxt - D - eps)) end`;
 
-function script(body: string): LimitScript {
-  const source = PRELUDE + body + EPILOGUE;
-  return { source, sha1: createHash('sha1').update(source).digest('hex') };
-}
+const script = (body: string): LimitScript => named(PRELUDE + body + EPILOGUE);
 
 export const LIMIT_SCRIPTS: Readonly<Record<Exclude<RateLimitAlgorithm, 'fixed-window'>, LimitScript>> = {
   'sliding-window': script(SLIDING_WINDOW),

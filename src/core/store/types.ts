@@ -20,7 +20,7 @@ export type StoreKey = string & { readonly [storeKeyBrand]: true };
 /** A key with a Cluster hash tag (`ns:{tag}:...`): keys with the same tag live in one slot. */
 export type TaggedStoreKey = StoreKey & { readonly [taggedKeyBrand]: true };
 
-/** Which backend a store runs on; rate limits pick the matching rate-limiter-flexible class from it. */
+/** Which backend a store runs on; rate limits pick the matching backend (memory tables or Redis scripts) from it. */
 export type StoreKind = 'memory' | 'redis' | 'redis-cluster' | 'custom';
 
 export interface TtlOptions {
