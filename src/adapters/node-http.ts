@@ -9,6 +9,7 @@ import { denyBody, type Decision, type DenyDecision, type RequestContext, type S
 import { InvalidInputError } from '../core/errors.js';
 import type { ResponseHeaders } from '../core/http/response-headers.js';
 import { HEADER_STATS, type HeaderStats } from '../core/internal.js';
+import { LOWER_CASE_READER, type HeaderReader } from '../core/pipeline/request-headers.js';
 import { peekNodeBody } from './node-body.js';
 
 /** Read-only `Headers` view of node's parsed headers, without copying them per request. */
@@ -22,16 +23,16 @@ class NodeRequestHeaders implements Headers {
   }
 
   get(name: string): string | null {
-    const key = name.toLowerCase();
-    // Node keeps only the first of several Host lines; show them all, as Fetch `Headers` do, so the core can reject the request.
-    if (key === 'host') return allValues(this.#rawHeaders, key);
-    const value = this.#raw[key];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
+    return lowerCaseGet(this.#raw, this.#rawHeaders, name.toLowerCase());
   }
 
   has(name: string): boolean {
     return this.#raw[name.toLowerCase()] !== undefined;
+  }
+
+  /** For the guards, which ask by lower-case name only. */
+  [LOWER_CASE_READER](): HeaderReader {
+    return new LowerCaseReader(this.#raw, this.#rawHeaders);
   }
 
   getSetCookie(): string[] {
@@ -39,9 +40,7 @@ class NodeRequestHeaders implements Headers {
   }
 
   [HEADER_STATS](): HeaderStats {
-    let bytes = 0;
-    for (const part of this.#rawHeaders) bytes += part.length;
-    return { count: this.#rawHeaders.length / 2, bytes };
+    return headerStats(this.#rawHeaders);
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -75,6 +74,40 @@ class NodeRequestHeaders implements Headers {
   delete(): void {
     throw new InvalidInputError('request headers are read-only');
   }
+}
+
+/** The same answers as the view for lower-case names, without folding case per read. */
+class LowerCaseReader implements HeaderReader {
+  constructor(
+    private readonly raw: IncomingHttpHeaders,
+    private readonly rawHeaders: readonly string[],
+  ) {}
+
+  get(key: string): string | null {
+    return lowerCaseGet(this.raw, this.rawHeaders, key);
+  }
+
+  has(key: string): boolean {
+    return this.raw[key] !== undefined;
+  }
+
+  measure(): HeaderStats {
+    return headerStats(this.rawHeaders);
+  }
+}
+
+function headerStats(rawHeaders: readonly string[]): HeaderStats {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i++) bytes += rawHeaders[i]!.length;
+  return { count: rawHeaders.length / 2, bytes };
+}
+
+function lowerCaseGet(raw: IncomingHttpHeaders, rawHeaders: readonly string[], key: string): string | null {
+  // Node keeps only the first of several Host lines; show them all, as Fetch `Headers` do, so the core can reject the request.
+  if (key === 'host') return allValues(rawHeaders, key);
+  const value = raw[key];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function allValues(rawHeaders: readonly string[], lowerName: string): string | null {

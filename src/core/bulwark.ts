@@ -23,6 +23,7 @@ import { ResponseHeaders } from './http/response-headers.js';
 import type { Decision, RequestContext, SecurityRequest } from './http/types.js';
 import { PipelineContext } from './pipeline/context.js';
 import { createGuards } from './pipeline/guards.js';
+import { headerReader } from './pipeline/request-headers.js';
 import { createRoutePolicies, type RouteOptions } from './routes/route-policies.js';
 import type { SessionGuard } from './sessions/guard.js';
 import { createInjectionGuard, type InjectionGuardOptions } from './detect/guard.js';
@@ -109,15 +110,15 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
     ...csrf.options,
   };
 
+  const policyFor = createRoutePolicies(
+    { limits: limits.options, limitsEnabled: limits.enabled, ipRules: options.ipRules, csrf: csrfOptions, csrfEnabled: csrf.enabled },
+    options.routes,
+  );
   const guards = createGuards({
     emit,
     resolveClient,
     securityHeaders,
     httpsRedirect: createHttpsRedirect(options.httpsRedirect),
-    policyFor: createRoutePolicies(
-      { limits: limits.options, limitsEnabled: limits.enabled, ipRules: options.ipRules, csrf: csrfOptions, csrfEnabled: csrf.enabled },
-      options.routes,
-    ),
     bans: options.bans,
     rateLimit: rateLimitGuard,
     injection: options.injection === undefined || options.injection === false ? undefined : createInjectionGuard(options.injection === true ? {} : options.injection),
@@ -137,11 +138,14 @@ export function createBulwark(options: BulwarkOptions = {}): Bulwark {
   /** Synchronous while every guard is; a guard that needs I/O makes this return a promise. */
   function evaluateRequest(request: SecurityRequest) {
     const headers = new ResponseHeaders();
-    const requestId = requestIdFrom(request.headers.get('x-request-id'), trustIncomingId);
-    headers.setTrusted('x-request-id', requestId);
     const target = splitRequestTarget(request.url);
-    const context = new PipelineContext(requestId, request.secure === true, target?.host ?? '', request.method, target?.path ?? '/', request.headers.get('user-agent') ?? undefined);
-    return guards.run(request, target, context, headers);
+    // The route's policy first: whether the limits will iterate the headers decides how they are read.
+    const policy = target === undefined ? undefined : policyFor(request.method, target.path);
+    const reader = headerReader(request.headers, policy?.limits !== undefined);
+    const requestId = requestIdFrom(reader.get('x-request-id'), trustIncomingId);
+    headers.setTrusted('x-request-id', requestId);
+    const context = new PipelineContext(requestId, request.secure === true, target?.host ?? '', request.method, target?.path ?? '/', reader.get('user-agent') ?? undefined);
+    return guards.run(request, target === undefined || policy === undefined ? undefined : { target, policy, reader }, context, headers);
   }
 
   const bulwark: Bulwark & BulwarkInternals = {

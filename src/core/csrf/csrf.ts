@@ -37,28 +37,31 @@ export interface CsrfOptions {
 
 export type CsrfVerdict = { allowed: true } | { allowed: false; reason: string };
 
-export interface CsrfCheckInput {
-  request: SecurityRequest;
-  /** This site's origin as the client addressed it, e.g. `https://example.com`. */
-  ownOrigin: string;
-  secure: boolean;
-  /** The token from the `_csrf` form field, when the adapter could read one. */
-  formToken?: string | undefined;
+/** The request headers, read by lower-case name (the pipeline hands over a cheap view of them). */
+export interface CsrfHeaders {
+  get(name: string): string | null;
+  has(name: string): boolean;
 }
 
+/** For state-changing requests: `signalVerdict` first; when it has none, only a token can decide. */
 export interface Csrf {
-  check(input: CsrfCheckInput): CsrfVerdict;
-  /** Signs the token for templates when called (undefined: nothing binds one yet), and the cookie to set when the binding is new. */
-  token(request: SecurityRequest, isPageLoad: boolean): { issueToken: (() => string) | undefined; setCookie: string | undefined };
-  /** True when the only remaining proof is the `_csrf` field of a form body, which the adapter must read. */
-  wantsFormToken(request: SecurityRequest, secure: boolean): boolean;
+  /**
+   * The verdict of the `Authorization` exemption and the browser's signals (`Sec-Fetch-Site`, `Origin`,
+   * `Referer` on HTTPS), or undefined when there are none. `host` is this site's host as the client addressed it.
+   */
+  signalVerdict(headers: CsrfHeaders, secure: boolean, host: string): CsrfVerdict | undefined;
+  /** With no signal: true when the only remaining proof is the `_csrf` field of a form body, which the adapter must read. */
+  wantsFormToken(headers: CsrfHeaders): boolean;
+  /** With no signal: the `X-CSRF-Token` header, else the form field, checked against the session or cookie binding. */
+  verifyToken(request: SecurityRequest, headers: CsrfHeaders, formToken: string | undefined): CsrfVerdict;
+  /** Safe methods: signs the token for templates when called (undefined: nothing binds one yet), and the cookie to set on a page load without a binding. */
+  token(request: SecurityRequest, headers: CsrfHeaders): { issueToken: (() => string) | undefined; setCookie: string | undefined };
 }
 
 export const CSRF_COOKIE = '__Host-bulwark-csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_VARY = 'Sec-Fetch-Site, Origin';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BINDING_ID = /^[A-Za-z0-9_-]{22}$/;
 const COOKIE_ATTRIBUTES = { secure: true, httpOnly: true, sameSite: 'Lax', path: '/' } as const;
 
@@ -85,8 +88,19 @@ function originOf(referer: string): string | undefined {
 }
 
 export function isSafeMethod(method: string): boolean {
-  return SAFE_METHODS.has(method);
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
+
+/** A top-level navigation, which may receive the binding cookie: `Sec-Fetch-Mode: navigate`, or without it, a GET that accepts HTML. */
+function isPageLoad(method: string, headers: CsrfHeaders): boolean {
+  if (method !== 'GET') return false;
+  const mode = headers.get('sec-fetch-mode');
+  if (mode !== null) return mode === 'navigate';
+  return headers.get('accept')?.includes('text/html') === true;
+}
+
+const ALLOWED: CsrfVerdict = Object.freeze({ allowed: true });
+const NO_TOKEN = Object.freeze({ issueToken: undefined, setCookie: undefined });
 
 export function createCsrf(options: CsrfOptions = {}, path = 'csrf'): Csrf {
   checkKeys(path, options, ['trustedOrigins', 'allowSameSite', 'secrets', 'sessionId', 'exemptAuthorizationHeader']);
@@ -99,74 +113,69 @@ export function createCsrf(options: CsrfOptions = {}, path = 'csrf'): Csrf {
   if (options.secrets !== undefined && !Array.isArray(options.secrets)) fail(`${path}.secrets`, 'expected a list of secrets (first signs, all verify)');
   const tokens = createCsrfTokens(`${path}.secrets`, options.secrets ?? [crypto.getRandomValues(new Uint8Array(32))]);
 
-  function cookieBinding(request: SecurityRequest): string | undefined {
-    const cookie = request.headers.get('cookie');
+  function cookieBinding(headers: CsrfHeaders): string | undefined {
+    const cookie = headers.get('cookie');
     if (cookie === null || !cookie.includes(CSRF_COOKIE)) return undefined;
     const value = parseCookies(cookie).get(CSRF_COOKIE);
     return value !== undefined && BINDING_ID.test(value) ? value : undefined;
   }
 
-  function binding(request: SecurityRequest): string | undefined {
+  function binding(request: SecurityRequest, headers: CsrfHeaders): string | undefined {
     const session = options.sessionId?.(request);
-    return session ? `session:${session}` : cookieBinding(request);
+    return session ? `session:${session}` : cookieBinding(headers);
   }
 
-  function originAllowed(origin: string, ownOrigin: string): boolean {
+  function originAllowed(origin: string, secure: boolean, host: string): boolean {
     const lower = origin.toLowerCase();
-    return lower === ownOrigin || trusted.has(lower);
-  }
-
-  /** Undefined when no browser signal is present and the token decides. */
-  function browserVerdict(request: SecurityRequest, ownOrigin: string, secure: boolean): CsrfVerdict | undefined {
-    const site = request.headers.get('sec-fetch-site');
-    const origin = request.headers.get('origin');
-    if (site !== null) {
-      if (site === 'same-origin' || site === 'none') return { allowed: true };
-      if (site === 'same-site' && allowSameSite) return { allowed: true };
-      if (origin !== null && trusted.has(origin.toLowerCase())) return { allowed: true };
-      return { allowed: false, reason: `Sec-Fetch-Site: ${site.slice(0, 20)} from an untrusted origin` };
-    }
-    if (origin !== null) {
-      return originAllowed(origin, ownOrigin) ? { allowed: true } : { allowed: false, reason: 'Origin is not this site or a trusted origin' };
-    }
-    const referer = secure ? request.headers.get('referer') : null;
-    if (referer !== null) {
-      const refererOrigin = originOf(referer);
-      return refererOrigin !== undefined && originAllowed(refererOrigin, ownOrigin)
-        ? { allowed: true }
-        : { allowed: false, reason: 'Referer is not this site or a trusted origin' };
-    }
-    return undefined;
+    return lower === `${secure ? 'https' : 'http'}://${host}` || trusted.has(lower);
   }
 
   return {
-    check({ request, ownOrigin, secure, formToken }) {
-      if (isSafeMethod(request.method)) return { allowed: true };
-      if (exemptAuthorization && request.headers.has('authorization') && !request.headers.has('cookie')) return { allowed: true };
-      const verdict = browserVerdict(request, ownOrigin, secure);
-      if (verdict) return verdict;
-      const token = request.headers.get(CSRF_HEADER) ?? formToken;
-      if (token === null || token === undefined) return { allowed: false, reason: 'no Sec-Fetch-Site, Origin or CSRF token' };
-      const bound = binding(request);
-      if (bound === undefined) return { allowed: false, reason: 'CSRF token without its cookie or session' };
-      return tokens.verify(token, bound) ? { allowed: true } : { allowed: false, reason: 'invalid CSRF token' };
+    signalVerdict(headers, secure, host) {
+      if (exemptAuthorization && headers.has('authorization') && !headers.has('cookie')) return ALLOWED;
+      const site = headers.get('sec-fetch-site');
+      if (site !== null) {
+        if (site === 'same-origin' || site === 'none') return ALLOWED;
+        if (site === 'same-site' && allowSameSite) return ALLOWED;
+        const origin = headers.get('origin');
+        if (origin !== null && trusted.has(origin.toLowerCase())) return ALLOWED;
+        return { allowed: false, reason: `Sec-Fetch-Site: ${site.slice(0, 20)} from an untrusted origin` };
+      }
+      const origin = headers.get('origin');
+      if (origin !== null) {
+        return originAllowed(origin, secure, host) ? ALLOWED : { allowed: false, reason: 'Origin is not this site or a trusted origin' };
+      }
+      const referer = secure ? headers.get('referer') : null;
+      if (referer !== null) {
+        const refererOrigin = originOf(referer);
+        return refererOrigin !== undefined && originAllowed(refererOrigin, secure, host)
+          ? ALLOWED
+          : { allowed: false, reason: 'Referer is not this site or a trusted origin' };
+      }
+      return undefined;
     },
 
-    token(request, isPageLoad) {
-      const bound = binding(request);
+    wantsFormToken(headers) {
+      if (headers.has(CSRF_HEADER)) return false;
+      const type = headers.get('content-type');
+      return type !== null && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+    },
+
+    verifyToken(request, headers, formToken) {
+      const token = headers.get(CSRF_HEADER) ?? formToken;
+      if (token === null || token === undefined) return { allowed: false, reason: 'no Sec-Fetch-Site, Origin or CSRF token' };
+      const bound = binding(request, headers);
+      if (bound === undefined) return { allowed: false, reason: 'CSRF token without its cookie or session' };
+      return tokens.verify(token, bound) ? ALLOWED : { allowed: false, reason: 'invalid CSRF token' };
+    },
+
+    token(request, headers) {
+      const bound = binding(request, headers);
       if (bound !== undefined) return { issueToken: () => tokens.issue(bound), setCookie: undefined };
-      if (!isPageLoad) return { issueToken: undefined, setCookie: undefined };
+      if (!isPageLoad(request.method, headers)) return NO_TOKEN;
       const id = randomBindingId();
       const setCookie = serializeCookie(CSRF_COOKIE, id, COOKIE_ATTRIBUTES);
       return { issueToken: () => tokens.issue(id), setCookie };
-    },
-
-    wantsFormToken(request, secure) {
-      if (isSafeMethod(request.method) || request.headers.has(CSRF_HEADER)) return false;
-      if (exemptAuthorization && request.headers.has('authorization') && !request.headers.has('cookie')) return false;
-      if (browserVerdict(request, '', secure) !== undefined) return false;
-      const type = request.headers.get('content-type');
-      return type !== null && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
     },
   };
 }

@@ -36,17 +36,33 @@ function ranges(path: string, list: unknown): IpRange[] | undefined {
   });
 }
 
+const ALLOWED: IpVerdict = Object.freeze({ allowed: true });
+const UNKNOWN: IpVerdict = Object.freeze({ allowed: false, reason: 'client address unknown and an allow list applies' });
+const DENIED: IpVerdict = Object.freeze({ allowed: false, reason: 'client address on the deny list' });
+const NOT_ALLOWED: IpVerdict = Object.freeze({ allowed: false, reason: 'client address not on the allow list' });
+
+/** Ranges split by IP version once, so an address is compared only with ranges of its own version. */
+function byVersion(list: readonly IpRange[]): { 4: readonly IpRange[]; 6: readonly IpRange[] } {
+  return { 4: list.filter((range) => range.version === 4), 6: list.filter((range) => range.version === 6) };
+}
+
+function anyContains(list: readonly IpRange[], ip: IpAddress): boolean {
+  for (let i = 0; i < list.length; i++) if (rangeContains(list[i]!, ip)) return true;
+  return false;
+}
+
 export function createIpRules(options: IpRulesOptions, path = 'ipRules'): IpRules {
   checkKeys(path, options, ['allow', 'deny']);
-  const allow = ranges(`${path}.allow`, options.allow);
-  const deny = ranges(`${path}.deny`, options.deny) ?? [];
+  const allowList = ranges(`${path}.allow`, options.allow);
+  const allow = allowList === undefined ? undefined : byVersion(allowList);
+  const deny = byVersion(ranges(`${path}.deny`, options.deny) ?? []);
 
   return {
     check(ip) {
-      if (ip === undefined) return allow === undefined ? { allowed: true } : { allowed: false, reason: 'client address unknown and an allow list applies' };
-      if (deny.some((range) => rangeContains(range, ip))) return { allowed: false, reason: 'client address on the deny list' };
-      if (allow !== undefined && !allow.some((range) => rangeContains(range, ip))) return { allowed: false, reason: 'client address not on the allow list' };
-      return { allowed: true };
+      if (ip === undefined) return allow === undefined ? ALLOWED : UNKNOWN;
+      if (anyContains(deny[ip.version], ip)) return DENIED;
+      if (allow !== undefined && !anyContains(allow[ip.version], ip)) return NOT_ALLOWED;
+      return ALLOWED;
     },
   };
 }

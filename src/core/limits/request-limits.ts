@@ -53,14 +53,10 @@ const OPTION_NAMES = ['maxUrlBytes', 'maxQueryParams', 'maxHeaders', 'maxHeaderB
 const BODY_KINDS = ['json', 'form', 'multipart', 'text', 'other'] as const;
 type BodyKind = (typeof BODY_KINDS)[number];
 
-/** What the limits need to know of a request; the header figures come from `measureHeaders`. */
-export interface LimitsInput {
-  method: string;
-  path: string;
-  search: string;
-  headers: Headers;
-  headerCount: number;
-  headerBytes: number;
+/** The request headers, read by lower-case name. */
+export interface LimitsHeaders {
+  get(name: string): string | null;
+  has(name: string): boolean;
 }
 
 export type LimitsVerdict =
@@ -68,10 +64,11 @@ export type LimitsVerdict =
   | { denied: false; /** Limits for the body when the request has one. */ bodyLimit: BodyLimit | undefined };
 
 export interface RequestLimits {
-  check(input: LimitsInput): LimitsVerdict;
+  /** Positional rather than one input object: this runs on every request. The header figures come from `measureHeaders`. */
+  check(method: string, path: string, search: string, headers: LimitsHeaders, headerCount: number, headerBytes: number): LimitsVerdict;
 }
 
-const NO_BODY: LimitsVerdict = { denied: false, bodyLimit: undefined };
+const NO_BODY: LimitsVerdict = Object.freeze({ denied: false, bodyLimit: undefined });
 
 function mediaType(contentType: string): string {
   const semicolon = contentType.indexOf(';');
@@ -106,10 +103,16 @@ function countQueryParams(search: string, max: number): number {
   return count;
 }
 
-/** Content-Length as a number; NaN when it is not one plain decimal (a list, a sign, junk). */
+/** Content-Length as a number; NaN when it is not one plain decimal of up to 15 digits (a list, a sign, junk). */
 function declaredLength(value: string | null): number | undefined {
   if (value === null) return undefined;
-  return /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  const text = value.trim();
+  if (text.length === 0 || text.length > 15) return Number.NaN;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return Number.NaN;
+  }
+  return Number(text);
 }
 
 export function createRequestLimits(options: LimitsOptions = {}, path = 'limits'): RequestLimits {
@@ -136,10 +139,16 @@ export function createRequestLimits(options: LimitsOptions = {}, path = 'limits'
   const idleTimeoutMs = checkInteger(`${path}.bodyIdleTimeoutMs`, options.bodyIdleTimeoutMs, 1, 2 ** 31 - 1) ?? 30_000;
   const typeList = options.contentTypes ?? DEFAULT_CONTENT_TYPES;
   if (!Array.isArray(typeList)) fail(`${path}.contentTypes`, 'expected a list of media types');
-  const typeAllowed = typeList.map((t, i) => typeMatcher(`${path}.contentTypes[${i}]`, t));
+  const typeMatchers = typeList.map((t, i) => typeMatcher(`${path}.contentTypes[${i}]`, t));
+  const exactTypes = new Set(typeList.filter((t) => !t.includes('*')).map((t) => t.toLowerCase()));
+  const typeAllowed = (type: string): boolean => exactTypes.has(type) || typeMatchers.some((allowed) => allowed(type));
+  // One frozen verdict per body kind: an allowed request with a body shares it.
+  const withBody = Object.fromEntries(
+    BODY_KINDS.map((kind) => [kind, Object.freeze({ denied: false, bodyLimit: Object.freeze({ maxBytes: maxBody[kind], idleTimeoutMs }) })]),
+  ) as Record<BodyKind, LimitsVerdict>;
 
   return {
-    check({ method, path: urlPath, search, headers, headerCount, headerBytes }) {
+    check(method, urlPath, search, headers, headerCount, headerBytes) {
       if (headerCount > maxHeaders) return { denied: true, code: 'headers_too_large', reason: `${headerCount} header lines (limit ${maxHeaders})` };
       if (headerBytes > maxHeaderBytes) return { denied: true, code: 'headers_too_large', reason: `${headerBytes} header bytes (limit ${maxHeaderBytes})` };
       if (urlPath.length + search.length > maxUrlBytes) return { denied: true, code: 'uri_too_long', reason: `URL over ${maxUrlBytes} bytes` };
@@ -156,12 +165,13 @@ export function createRequestLimits(options: LimitsOptions = {}, path = 'limits'
 
       const contentType = headers.get('content-type');
       const type = contentType === null ? '' : mediaType(contentType);
-      if (!typeAllowed.some((allowed) => allowed(type))) {
+      if (!typeAllowed(type)) {
         return { denied: true, code: 'unsupported_media_type', reason: `content type ${type === '' ? '(none)' : JSON.stringify(type.slice(0, 100))} not allowed` };
       }
-      const limit = maxBody[bodyKind(type)];
+      const kind = bodyKind(type);
+      const limit = maxBody[kind];
       if (length !== undefined && length > limit) return { denied: true, code: 'payload_too_large', reason: `declared body of ${length} bytes (limit ${limit})` };
-      return { denied: false, bodyLimit: { maxBytes: limit, idleTimeoutMs } };
+      return withBody[kind];
     },
   };
 }

@@ -4,7 +4,7 @@
  * synchronous until a guard needs I/O (a ban lookup, a form body): from there on it is a promise.
  */
 
-import { CSRF_VARY, isSafeMethod } from '../csrf/csrf.js';
+import { CSRF_VARY, isSafeMethod, type Csrf } from '../csrf/csrf.js';
 import { readFormToken } from '../csrf/form-token.js';
 import { TimeBudgetExceededError } from '../errors.js';
 import type { EmitEvent } from '../events/emitter.js';
@@ -25,13 +25,13 @@ import type { RateLimitGuard, RateLimitVerdict } from '../rate-limit/guard.js';
 import type { SessionGuard } from '../sessions/guard.js';
 import type { InjectionGuard, ScanOutcome } from '../detect/guard.js';
 import type { PipelineContext } from './context.js';
+import type { HeaderReader } from './request-headers.js';
 
 export interface GuardParts {
   emit: EmitEvent;
   resolveClient: ClientIpResolver;
   securityHeaders: SecurityHeaders | undefined;
   httpsRedirect: HttpsRedirect | undefined;
-  policyFor: (method: string, path: string) => Policy;
   bans: BanList | undefined;
   rateLimit: RateLimitGuard | undefined;
   injection: InjectionGuard | undefined;
@@ -44,6 +44,8 @@ interface Passage {
   /** The client address parsed, for IP rules. */
   address: IpAddress | undefined;
   target: RequestTarget;
+  /** The request headers as the guards read them (see request-headers.ts). */
+  reader: HeaderReader;
   context: PipelineContext;
   headers: ResponseHeaders;
   policy: Policy;
@@ -64,14 +66,14 @@ const UNSCANNABLE: Readonly<Record<Exclude<ScanOutcome, object>, string>> = {
   stalled: 'stalled while being read for inspection',
 };
 
-function isPageLoad(request: SecurityRequest): boolean {
-  if (request.method !== 'GET') return false;
-  const mode = request.headers.get('sec-fetch-mode');
-  if (mode !== null) return mode === 'navigate';
-  return request.headers.get('accept')?.includes('text/html') === true;
+/** What `protect()` worked out before the guards: the parsed target, the route's policy, how to read the headers. */
+export interface Route {
+  target: RequestTarget;
+  policy: Policy;
+  reader: HeaderReader;
 }
 
-export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, policyFor, bans, rateLimit, injection, sessions }: GuardParts) {
+export function createGuards({ emit, resolveClient, securityHeaders, httpsRedirect, bans, rateLimit, injection, sessions }: GuardParts) {
   const removeHeaders = securityHeaders?.removeHeaders ?? [];
 
   function eventBase(context: RequestContext): Pick<SecurityEvent, 'requestId' | 'clientIp' | 'method' | 'path'> {
@@ -98,10 +100,8 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
     return { allowed: false, status: 500, code: 'internal_error', message: DENIALS.internal_error.message, headers, removeHeaders, context };
   }
 
-  function checkCsrf(p: Passage, formToken?: string): Decision | Promise<Decision> {
-    const csrf = p.policy.csrf!;
-    const ownOrigin = `${p.context.secure ? 'https' : 'http'}://${p.context.host}`;
-    const verdict = csrf.check({ request: p.request, ownOrigin, secure: p.context.secure, formToken });
+  function checkCsrfToken(p: Passage, csrf: Csrf, formToken: string | undefined): Decision | Promise<Decision> {
+    const verdict = csrf.verifyToken(p.request, p.reader, formToken);
     if (!verdict.allowed) return deny(p.context, p.headers, 'csrf_failed', verdict.reason);
     return bodyInjectionGuard(p);
   }
@@ -109,22 +109,25 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
   function csrfGuard(p: Passage): Decision | Promise<Decision> {
     const csrf = p.policy.csrf;
     if (csrf === undefined) return bodyInjectionGuard(p);
+    const { request, reader, context } = p;
     p.headers.setTrusted('vary', CSRF_VARY);
-    if (isSafeMethod(p.request.method)) {
-      const { issueToken, setCookie } = csrf.token(p.request, isPageLoad(p.request));
-      if (issueToken !== undefined) p.context.offerCsrfToken(issueToken);
+    if (isSafeMethod(request.method)) {
+      const { issueToken, setCookie } = csrf.token(request, reader);
+      if (issueToken !== undefined) context.offerCsrfToken(issueToken);
       if (setCookie !== undefined) p.headers.append('set-cookie', setCookie);
       return bodyInjectionGuard(p);
     }
-    const body = p.request.body;
-    if (body === undefined || !csrf.wantsFormToken(p.request, p.context.secure)) return checkCsrf(p);
+    const verdict = csrf.signalVerdict(reader, context.secure, context.host);
+    if (verdict !== undefined) return verdict.allowed ? bodyInjectionGuard(p) : deny(context, p.headers, 'csrf_failed', verdict.reason);
+    const body = request.body;
+    if (body === undefined || !csrf.wantsFormToken(reader)) return checkCsrfToken(p, csrf, undefined);
     const { maxBytes, idleTimeoutMs } = guardBodyLimit(p);
     return readFormToken(body(maxBytes), maxBytes, idleTimeoutMs).then(
-      (formToken) => checkCsrf(p, formToken),
+      (formToken) => checkCsrfToken(p, csrf, formToken),
       (error: unknown) =>
         error instanceof TimeBudgetExceededError
-          ? deny(p.context, p.headers, 'request_timeout', 'form body stalled while looking for the CSRF token')
-          : deny(p.context, p.headers, 'payload_too_large', 'form body over its limit while looking for the CSRF token'),
+          ? deny(context, p.headers, 'request_timeout', 'form body stalled while looking for the CSRF token')
+          : deny(context, p.headers, 'payload_too_large', 'form body over its limit while looking for the CSRF token'),
     );
   }
 
@@ -160,8 +163,9 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
   }
 
   function ipGuard(p: Passage): Decision | Promise<Decision> {
-    for (const rules of p.policy.ipRules) {
-      const verdict = rules.check(p.address);
+    const ipRules = p.policy.ipRules;
+    for (let i = 0; i < ipRules.length; i++) {
+      const verdict = ipRules[i]!.check(p.address);
       if (!verdict.allowed) return deny(p.context, p.headers, 'ip_forbidden', verdict.reason);
     }
     const ip = p.context.clientIp;
@@ -174,9 +178,9 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
   function limitsGuard(p: Passage): Decision | Promise<Decision> {
     const limits = p.policy.limits;
     if (limits !== undefined) {
-      const { count, bytes } = measureHeaders(p.request.headers);
-      const { path, search } = p.target;
-      const verdict = limits.check({ method: p.request.method, path, search, headers: p.request.headers, headerCount: count, headerBytes: bytes });
+      const reader = p.reader;
+      const { count, bytes } = reader.measure === undefined ? measureHeaders(p.request.headers) : reader.measure();
+      const verdict = limits.check(p.request.method, p.target.path, p.target.search, reader, count, bytes);
       if (verdict.denied) {
         if (verdict.allow !== undefined) p.headers.setTrusted('allow', verdict.allow);
         return deny(p.context, p.headers, verdict.code, verdict.reason);
@@ -213,22 +217,23 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
 
   /** Last: a body is read only for requests every other guard let through. */
   function bodyInjectionGuard(p: Passage): Decision | Promise<Decision> {
+    if (injection === undefined) return allow(p.context, p.headers, p.bodyLimit);
     const done = (): Decision => allow(p.context, p.headers, p.bodyLimit);
-    if (injection === undefined) return done();
     const { maxBytes, idleTimeoutMs } = guardBodyLimit(p);
     const scanned = injection.scanBody(p.request, maxBytes, idleTimeoutMs);
     return scanned === undefined ? done() : scanned.then((outcome) => injectionVerdict(p, injection, 'body', outcome, done));
   }
 
-  function guard(request: SecurityRequest, target: RequestTarget | undefined, context: PipelineContext, headers: ResponseHeaders) {
+  function guard(request: SecurityRequest, route: Route | undefined, context: PipelineContext, headers: ResponseHeaders) {
     const client = resolveClient({ remoteAddress: request.remoteAddress, secure: request.secure, headers: request.headers, host: context.host });
     context.clientIp = client.ip;
     context.secure = client.secure;
     context.host = client.host;
     if (securityHeaders) context.nonce = securityHeaders.apply(headers, client.secure);
 
-    if (target === undefined) return deny(context, headers, 'bad_request', 'unparseable request URL or malformed host');
-    const hostHeader = request.headers.get('host');
+    if (route === undefined) return deny(context, headers, 'bad_request', 'unparseable request URL or malformed host');
+    const { target, policy, reader } = route;
+    const hostHeader = reader.get('host');
     if (hostHeader !== null && !isValidHost(hostHeader)) return deny(context, headers, 'bad_request', 'malformed Host header');
     if (client.malformedForwarding) {
       emit({ type: 'input_validation_fail', level: 'WARN', description: 'malformed forwarding header from a trusted proxy', ...eventBase(context) });
@@ -237,14 +242,14 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
       headers.setTrusted('location', httpsRedirect.location(client.host, target));
       return deny(context, headers, 'https_required', 'redirected to HTTPS', httpsRedirect.status);
     }
-    return limitsGuard({ request, address: client.address, target, context, headers, policy: policyFor(request.method, target.path), bodyLimit: undefined });
+    return limitsGuard({ request, address: client.address, target, reader, context, headers, policy, bodyLimit: undefined });
   }
 
   return {
     /** Runs every guard; a guard that throws (a bug, an exhausted resource) denies with 500, never lets the request through. */
-    run(request: SecurityRequest, target: RequestTarget | undefined, context: PipelineContext, headers: ResponseHeaders): Decision | Promise<Decision> {
+    run(request: SecurityRequest, route: Route | undefined, context: PipelineContext, headers: ResponseHeaders): Decision | Promise<Decision> {
       try {
-        const decision = guard(request, target, context, headers);
+        const decision = guard(request, route, context, headers);
         return decision instanceof Promise ? decision.catch((error: unknown) => crashed(context, headers, error)) : decision;
       } catch (error) {
         return crashed(context, headers, error);

@@ -21,13 +21,13 @@ export function compilePathPattern(optionPath: string, pattern: unknown): PathMa
   if (segments.some((s) => s !== '*' && s.includes('*'))) fail(optionPath, `"${pattern}": "*" must be a whole segment`);
 
   return (path) => {
-    // Compare segments in place with indexOf instead of allocating path.split('/') per request.
+    // Compare segments in place (indexOf, startsWith) instead of allocating path.split('/') or slices per request.
     let start = 1;
     for (const segment of segments) {
       if (start > path.length) return false;
       const slash = path.indexOf('/', start);
       const end = slash === -1 ? path.length : slash;
-      if (segment !== '*' ? path.slice(start, end) !== segment : end === start) return false;
+      if (segment === '*' ? end === start : end - start !== segment.length || !path.startsWith(segment, start)) return false;
       start = end + 1;
     }
     return deep || start > path.length || (start === path.length && path.endsWith('/'));

@@ -40,6 +40,20 @@ export interface Policy {
 
 const ROUTE_KEYS = ['path', 'methods', 'limits', 'ipRules', 'csrf'] as const;
 
+interface CompiledRoute {
+  matches: PathMatcher;
+  /** The lower-case ASCII character every matching path has after its leading "/", or -1 (a wildcard, an empty or non-ASCII first segment). */
+  first: number;
+  methods: Set<string> | undefined;
+  policy: Policy;
+}
+
+function firstCharacter(pattern: string): number {
+  const segment = pattern.toLowerCase().split('/')[1] ?? '';
+  const code = segment.charCodeAt(0);
+  return segment === '' || segment.startsWith('*') || code >= 0x80 ? -1 : code;
+}
+
 function mergeLimits(base: LimitsOptions | undefined, override: LimitsOptions): LimitsOptions {
   return { ...base, ...override, maxBodyBytes: { ...base?.maxBodyBytes, ...override.maxBodyBytes } };
 }
@@ -54,7 +68,7 @@ export function createRoutePolicies(global: GlobalPolicyOptions, routes: unknown
   if (routes === undefined) return () => fallback;
   if (!Array.isArray(routes)) fail('routes', 'expected a list of { path, methods?, limits?, ipRules?, csrf? }');
 
-  const compiled = routes.map((route: unknown, i): { matches: PathMatcher; methods: Set<string> | undefined; policy: Policy } => {
+  const compiled = routes.map((route: unknown, i): CompiledRoute => {
     const path = `routes[${i}]`;
     if (!isPlainObject(route)) fail(path, 'expected { path, methods?, limits?, ipRules?, csrf? }');
     checkKeys(path, route, ROUTE_KEYS);
@@ -66,6 +80,7 @@ export function createRoutePolicies(global: GlobalPolicyOptions, routes: unknown
     if (options.csrf !== undefined && options.csrf !== false && !global.csrfEnabled) fail(`${path}.csrf`, 'CSRF protection is switched off globally (csrf: false)');
     return {
       matches: compilePathPattern(`${path}.path`, options.path),
+      first: firstCharacter(options.path),
       methods: options.methods && new Set(options.methods.map((m) => m.toUpperCase())),
       policy: {
         limits: options.limits === undefined ? fallback.limits : createRequestLimits(mergeLimits(global.limits, options.limits), `${path}.limits`),
@@ -76,10 +91,16 @@ export function createRoutePolicies(global: GlobalPolicyOptions, routes: unknown
   });
 
   return (method, path) => {
-    if (compiled.length === 0) return fallback;
-    const lowerPath = path.toLowerCase();
-    for (const route of compiled) {
-      if ((route.methods === undefined || route.methods.has(method)) && route.matches(lowerPath)) return route.policy;
+    let lowerPath: string | undefined;
+    // After the leading "/", an ASCII character lower-cases on its own, so it can rule a route out before the path is lower-cased (0x80: it cannot).
+    const code = path.charCodeAt(0) === 0x2f ? path.charCodeAt(1) : 0x80;
+    const first = code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
+    for (let i = 0; i < compiled.length; i++) {
+      const route = compiled[i]!;
+      if (route.methods !== undefined && !route.methods.has(method)) continue;
+      if (route.first !== -1 && first < 0x80 && first !== route.first) continue;
+      lowerPath ??= path.toLowerCase();
+      if (route.matches(lowerPath)) return route.policy;
     }
     return fallback;
   };
