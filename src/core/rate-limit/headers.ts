@@ -49,24 +49,18 @@ function waitParam(seconds: number): string {
   return (WAIT_PARAMS[seconds] ??= `;t=${seconds}`);
 }
 
-/** `n` (0 to 999) in decimal, padded to three digits when `padded`. Arithmetic, not a table: see StateItem. */
-function lowDigits(n: number, padded: boolean): string {
-  const hundreds = Math.floor(n / 100);
-  const tens = Math.floor(n / 10) - hundreds * 10;
-  const ones = n - Math.floor(n / 10) * 10;
-  if (padded || n >= 100) return String.fromCharCode(48 + hundreds, 48 + tens, 48 + ones);
-  return n >= 10 ? String.fromCharCode(48 + tens, 48 + ones) : String.fromCharCode(48 + ones);
-}
+/** 0 to 99 in decimal, unpadded and padded to two digits: two small tables, a few KB in all. */
+const LOW = Array.from({ length: 100 }, (_, n) => String(n));
+const LOW_PADDED = LOW.map((text) => text.padStart(2, '0'));
 
 /**
  * A limit's `RateLimit` item, `"name";r=<points left>;t=<seconds>`. Points left change by one per
- * call and `t` once a second, so the item keeps the text before the last three digits of `r` and
- * the `;t=` part it made last, and builds the rest with arithmetic. In a full request this path
- * is bound by memory, not by instructions: lookup tables of strings (one cache line for the slot,
- * one for the string) cost more than they save.
+ * call and `t` once a second, so the item keeps the text before the last two digits of `r` and
+ * the `;t=` part it made last, and appends the last two digits from a table of 100 strings:
+ * two concatenations a call, no string built digit by digit (about half the instructions of doing so).
  */
 export class StateItem {
-  #thousands = -1;
+  #hundreds = -1;
   #prefix = '';
   #seconds = -1;
   #tail = '';
@@ -80,12 +74,13 @@ export class StateItem {
       this.#tail = waitParam(seconds);
     }
     if (!Number.isInteger(remaining) || remaining < 0 || remaining >= 1e15) return this.start + remaining + this.#tail;
-    const thousands = Math.floor(remaining / 1000);
-    if (thousands !== this.#thousands) {
-      this.#thousands = thousands;
-      this.#prefix = thousands === 0 ? this.start : this.start + thousands;
+    const hundreds = Math.floor(remaining / 100);
+    if (hundreds !== this.#hundreds) {
+      this.#hundreds = hundreds;
+      this.#prefix = hundreds === 0 ? this.start : this.start + hundreds;
     }
-    return this.#prefix + lowDigits(remaining - thousands * 1000, thousands > 0) + this.#tail;
+    const low = remaining - hundreds * 100;
+    return this.#prefix + (hundreds === 0 ? LOW[low]! : LOW_PADDED[low]!) + this.#tail;
   }
 }
 

@@ -25,39 +25,52 @@ export interface MemoryBackend {
 
 type StoredSlot = Slot & TableEntry;
 
-export function createMemoryBackend(maxKeys: number): MemoryBackend {
-  const slots = new MemoryTable<StoredSlot>(maxKeys);
-  const verdict = newVerdict();
+/**
+ * A class, not an object literal: V8 keeps an object literal with a getter (`size`) in dictionary
+ * mode, and every hot call on it (`memory.slot`, `memory.consume`) was then a generic property lookup.
+ */
+class MemoryCounts implements MemoryBackend {
+  readonly #slots: MemoryTable<StoredSlot>;
+  readonly #verdict = newVerdict();
 
-  /** A key without live state at `now`: its expired slot moved to the young end, or a new one. */
-  function renew(key: string, slot: StoredSlot | undefined, now: number): StoredSlot {
-    if (slot === undefined) {
-      slots.dropOldestIfExpired(now);
-      slot = Object.assign(newSlot(), { written: 0 });
-    }
-    slots.set(key, slot, now);
-    return slot;
+  constructor(maxKeys: number) {
+    this.#slots = new MemoryTable<StoredSlot>(maxKeys);
   }
 
-  return {
-    consume(spec, key, cost, now) {
-      let slot = slots.get(key, now);
-      let fresh = false;
-      if (slot === undefined || now >= slot.expiresAt) {
-        fresh = true;
-        slot = renew(key, slot, now);
-      }
-      return step(spec, slot, fresh, now, cost, verdict);
-    },
-    slot(key, now) {
-      const slot = slots.get(key, now);
-      return slot !== undefined && now < slot.expiresAt ? slot : renew(key, slot, now);
-    },
-    reset(key) {
-      slots.delete(key);
-    },
-    get size() {
-      return slots.size;
-    },
-  };
+  consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict {
+    let slot = this.#slots.get(key, now);
+    let fresh = false;
+    if (slot === undefined || now >= slot.expiresAt) {
+      fresh = true;
+      slot = this.#renew(key, slot, now);
+    }
+    return step(spec, slot, fresh, now, cost, this.#verdict);
+  }
+
+  slot(key: string, now: number): Slot {
+    const slot = this.#slots.get(key, now);
+    return slot !== undefined && now < slot.expiresAt ? slot : this.#renew(key, slot, now);
+  }
+
+  reset(key: string): void {
+    this.#slots.delete(key);
+  }
+
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** A key without live state at `now`: its expired slot moved to the young end, or a new one. */
+  #renew(key: string, slot: StoredSlot | undefined, now: number): StoredSlot {
+    if (slot === undefined) {
+      this.#slots.dropOldestIfExpired(now);
+      slot = Object.assign(newSlot(), { written: 0 });
+    }
+    this.#slots.set(key, slot, now);
+    return slot;
+  }
+}
+
+export function createMemoryBackend(maxKeys: number): MemoryBackend {
+  return new MemoryCounts(maxKeys);
 }
