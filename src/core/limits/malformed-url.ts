@@ -5,6 +5,8 @@
  * the path. Each one is a 400.
  */
 
+import { hasControlCharacter } from '../control-characters.js';
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function hexValue(code: number): number {
@@ -43,14 +45,6 @@ function decodeStrict(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }
 
 function hasDotDotSegment(path: string): boolean {
