@@ -13,7 +13,7 @@
 
 import { checkBoolean, checkKeys, fail } from '../config/check-options.js';
 import { parseCookies, serializeCookie } from '../http/cookies.js';
-import type { SecurityRequest } from '../http/types.js';
+import type { HeaderLookup, SecurityRequest } from '../http/types.js';
 import { createCsrfTokens, randomBindingId } from './tokens.js';
 
 export interface CsrfOptions {
@@ -37,25 +37,19 @@ export interface CsrfOptions {
 
 export type CsrfVerdict = { allowed: true } | { allowed: false; reason: string };
 
-/** The request headers, read by lower-case name (the pipeline hands over a cheap view of them). */
-export interface CsrfHeaders {
-  get(name: string): string | null;
-  has(name: string): boolean;
-}
-
 /** For state-changing requests: `signalVerdict` first; when it has none, only a token can decide. */
 export interface Csrf {
   /**
    * The verdict of the `Authorization` exemption and the browser's signals (`Sec-Fetch-Site`, `Origin`,
    * `Referer` on HTTPS), or undefined when there are none. `host` is this site's host as the client addressed it.
    */
-  signalVerdict(headers: CsrfHeaders, secure: boolean, host: string): CsrfVerdict | undefined;
+  signalVerdict(headers: HeaderLookup, secure: boolean, host: string): CsrfVerdict | undefined;
   /** With no signal: true when the only remaining proof is the `_csrf` field of a form body, which the adapter must read. */
-  wantsFormToken(headers: CsrfHeaders): boolean;
+  wantsFormToken(headers: HeaderLookup): boolean;
   /** With no signal: the `X-CSRF-Token` header, else the form field, checked against the session or cookie binding. */
-  verifyToken(request: SecurityRequest, headers: CsrfHeaders, formToken: string | undefined): CsrfVerdict;
+  verifyToken(request: SecurityRequest, headers: HeaderLookup, formToken: string | undefined): CsrfVerdict;
   /** Safe methods: signs the token for templates when called (undefined: nothing binds one yet), and the cookie to set on a page load without a binding. */
-  token(request: SecurityRequest, headers: CsrfHeaders): { issueToken: (() => string) | undefined; setCookie: string | undefined };
+  token(request: SecurityRequest, headers: HeaderLookup): { issueToken: (() => string) | undefined; setCookie: string | undefined };
 }
 
 export const CSRF_COOKIE = '__Host-bulwark-csrf';
@@ -92,7 +86,7 @@ export function isSafeMethod(method: string): boolean {
 }
 
 /** A top-level navigation, which may receive the binding cookie: `Sec-Fetch-Mode: navigate`, or without it, a GET that accepts HTML. */
-function isPageLoad(method: string, headers: CsrfHeaders): boolean {
+function isPageLoad(method: string, headers: HeaderLookup): boolean {
   if (method !== 'GET') return false;
   const mode = headers.get('sec-fetch-mode');
   if (mode !== null) return mode === 'navigate';
@@ -113,14 +107,14 @@ export function createCsrf(options: CsrfOptions = {}, path = 'csrf'): Csrf {
   if (options.secrets !== undefined && !Array.isArray(options.secrets)) fail(`${path}.secrets`, 'expected a list of secrets (first signs, all verify)');
   const tokens = createCsrfTokens(`${path}.secrets`, options.secrets ?? [crypto.getRandomValues(new Uint8Array(32))]);
 
-  function cookieBinding(headers: CsrfHeaders): string | undefined {
+  function cookieBinding(headers: HeaderLookup): string | undefined {
     const cookie = headers.get('cookie');
     if (cookie === null || !cookie.includes(CSRF_COOKIE)) return undefined;
     const value = parseCookies(cookie).get(CSRF_COOKIE);
     return value !== undefined && BINDING_ID.test(value) ? value : undefined;
   }
 
-  function binding(request: SecurityRequest, headers: CsrfHeaders): string | undefined {
+  function binding(request: SecurityRequest, headers: HeaderLookup): string | undefined {
     const session = options.sessionId?.(request);
     return session ? `session:${session}` : cookieBinding(headers);
   }

@@ -2,6 +2,12 @@
 
 import type { SessionHandle } from '../sessions/handle.js';
 
+/** Request headers read by lower-case name only, as the guards read them (`Headers` answers the same). */
+export interface HeaderLookup {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 /** What an adapter hands to `protect()`: enough of the request to judge it, in Web-standard types. */
 export interface SecurityRequest {
   method: string;

@@ -6,7 +6,7 @@
  */
 
 import { checkInteger, checkKeys, fail } from '../config/check-options.js';
-import type { BodyLimit, DenyCode } from '../http/types.js';
+import type { BodyLimit, DenyCode, HeaderLookup } from '../http/types.js';
 import { malformedUrlReason } from './malformed-url.js';
 
 const MiB = 1024 * 1024;
@@ -53,19 +53,13 @@ const OPTION_NAMES = ['maxUrlBytes', 'maxQueryParams', 'maxHeaders', 'maxHeaderB
 const BODY_KINDS = ['json', 'form', 'multipart', 'text', 'other'] as const;
 type BodyKind = (typeof BODY_KINDS)[number];
 
-/** The request headers, read by lower-case name. */
-export interface LimitsHeaders {
-  get(name: string): string | null;
-  has(name: string): boolean;
-}
-
 export type LimitsVerdict =
   | { denied: true; code: DenyCode; reason: string; allow?: string }
   | { denied: false; /** Limits for the body when the request has one. */ bodyLimit: BodyLimit | undefined };
 
 export interface RequestLimits {
   /** Positional rather than one input object: this runs on every request. The header figures come from `measureHeaders`. */
-  check(method: string, path: string, search: string, headers: LimitsHeaders, headerCount: number, headerBytes: number): LimitsVerdict;
+  check(method: string, path: string, search: string, headers: HeaderLookup, headerCount: number, headerBytes: number): LimitsVerdict;
 }
 
 const NO_BODY: LimitsVerdict = Object.freeze({ denied: false, bodyLimit: undefined });

@@ -6,14 +6,13 @@
  * reads node's own object cheaply and hands over a reader that skips its case folding.
  */
 
+import type { HeaderLookup } from '../http/types.js';
 import { HEADER_STATS, type HeaderStats } from '../internal.js';
 
 const NO_ENTRIES: readonly string[] = [];
 
-/** `get` and `has` with lower-case names, as `Headers` answer them. */
-export interface HeaderReader {
-  get(name: string): string | null;
-  has(name: string): boolean;
+/** What the guards read the headers through. */
+export interface HeaderReader extends HeaderLookup {
   /** Header lines and bytes as `measureHeaders` counts them, from readers that know them without iterating a `Headers`. */
   measure?(): HeaderStats;
 }
