@@ -10,8 +10,8 @@
  */
 
 import { InvalidInputError } from '../errors.js';
+import { newStringList } from './string-list.js';
 
-const NO_ENTRIES: readonly string[] = [];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 
@@ -28,13 +28,8 @@ function validated(name: string, value: string): [string, string] {
  * rehashes) at its fifth entry; one array grows once where two would grow twice.
  */
 class SmallMap {
-  /**
-   * A copy, not a `[]` literal: V8 may decide (allocation-site pretenuring) to make a literal's
-   * objects in the old generation, and then every response's list kept its young header values alive
-   * through each minor GC: header work ran a fifth slower in about half the processes of
-   * bench/headers.bench.ts. `slice()` allocates without that tracking.
-   */
-  readonly entries: string[] = NO_ENTRIES.slice();
+  /** Not a `[]` literal: see string-list.ts. */
+  readonly entries: string[] = newStringList();
 
   #find(name: string): number {
     const entries = this.entries;

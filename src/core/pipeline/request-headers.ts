@@ -6,10 +6,9 @@
  * reads node's own object cheaply and hands over a reader that skips its case folding.
  */
 
+import { newStringList } from '../http/string-list.js';
 import type { HeaderLookup } from '../http/types.js';
 import { HEADER_STATS, type HeaderStats } from '../internal.js';
-
-const NO_ENTRIES: readonly string[] = [];
 
 /** What the guards read the headers through. */
 export interface HeaderReader extends HeaderLookup {
@@ -24,11 +23,9 @@ export const LOWER_CASE_READER = Symbol('bulwark.lowerCaseReader');
 export class HeaderSnapshot implements HeaderReader, HeaderStats {
   /**
    * `[name, value, name, value, ...]` in iteration order: lower-case names, combined values (set-cookie
-   * lines apart). A copy, not a `[]` literal, for the reason given in http/response-headers.ts (V8's
-   * pretenuring of a literal's allocation site): with a literal, this guard path ran at two thirds of
-   * its speed in some bench processes.
+   * lines apart). Not a `[]` literal: see http/string-list.ts.
    */
-  readonly #entries: string[] = NO_ENTRIES.slice();
+  readonly #entries: string[] = newStringList();
   count = 0;
   bytes = 0;
 
