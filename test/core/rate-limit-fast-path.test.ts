@@ -40,7 +40,8 @@ function pair(options: RateLimitGuardOptions) {
     compare(path: string, ip: string | undefined) {
       const outcome = listed.check(input(path, ip));
       const sink = new Sink();
-      const verdict = enforced.enforce(input(path, ip), sink);
+      const { request, context } = input(path, ip);
+      const verdict = enforced.enforce(request, context, sink);
       if (outcome instanceof Promise || verdict instanceof Promise) throw new Error('expected synchronous answers on memory');
       expect(verdict.allowed).toBe(outcome.allowed);
       expect(sink.list).toEqual(outcome.headers);

@@ -141,8 +141,7 @@ export function createGuards({ emit, resolveClient, securityHeaders, httpsRedire
   /** The guard sets its headers on the response itself, trusted: it builds them from lower-case names, validated limit names and numbers. */
   function rateLimitGuard(p: Passage): Decision | Promise<Decision> {
     if (rateLimit === undefined) return sessionGuard(p);
-    const { request, context } = p;
-    const verdict = rateLimit.enforce({ request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context }, p.headers);
+    const verdict = rateLimit.enforce(p.request, p.context, p.headers);
     return verdict instanceof Promise ? verdict.then((v) => afterRateLimit(p, v)) : afterRateLimit(p, verdict);
   }
 

@@ -85,9 +85,10 @@ export interface RateLimitGuard {
   check(input: RateLimitGuardInput): RateLimitOutcome | Promise<RateLimitOutcome>;
   /**
    * @internal The pipeline's check: the same counts, events and headers as check(), the headers set
-   * on `headers` in the same order instead of listed, and no reports built.
+   * on `headers` in the same order instead of listed, and no reports built. Takes the request as the
+   * pipeline holds it: the guard builds its input only when a rule, exemption or denial needs it.
    */
-  enforce(input: RateLimitGuardInput, headers: HeaderSink): RateLimitVerdict | Promise<RateLimitVerdict>;
+  enforce(request: SecurityRequest, context: RequestContext, headers: HeaderSink): RateLimitVerdict | Promise<RateLimitVerdict>;
   /** Notes for `sys_monitor_disabled` when the options loosen protection. */
   readonly loosened: readonly string[];
 }
@@ -95,6 +96,11 @@ export interface RateLimitGuard {
 const OPTION_KEYS = [
   'rules', 'store', 'onStoreError', 'timeoutMs', 'breakerMs', 'maxKeys', 'insuranceShare', 'headers', 'exempt', 'ipv6Prefix', 'keys', 'bans', 'now',
 ] as const;
+/** The guard's view of a request in the pipeline. */
+function inputOf(request: SecurityRequest, context: RequestContext): RateLimitGuardInput {
+  return { request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context };
+}
+
 const UNLIMITED: RateLimitOutcome = Object.freeze({ allowed: true, headers: Object.freeze([]), limits: Object.freeze([]) });
 const PASSED: RateLimitVerdict = Object.freeze({ allowed: true });
 const DENIED: RateLimitVerdict = Object.freeze({ allowed: false });
@@ -131,6 +137,8 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
   const synchronous = circuit === undefined;
   /** The usual configuration, one rule with one limit, has a path of its own in enforce(). */
   const onlyRule = synchronous && !dialects.legacy && rules.length === 1 && rules[0]!.limits.length === 1 ? rules[0] : undefined;
+  /** ... and when that rule counts every request by address, enforce() needs nothing but the address. */
+  const everyRequestByAddress = onlyRule !== undefined && isExempt === undefined && onlyRule.key === 'ip' && onlyRule.paths === undefined && onlyRule.methods === undefined;
 
   /** The rule's key: its own reader, else the client's address. */
   function keyOf(rule: CompiledRule, input: RateLimitGuardInput): string {
@@ -201,21 +209,19 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
   }
 
   /**
-   * enforce() for one rule with one limit and the standard headers: an allowed request's two headers
-   * are written straight from the verdict (what the tally would write for a single limit), with no
-   * tally at all; a denial takes the general way.
+   * enforce() for one rule with one limit and the standard headers, once the rule applies: an allowed
+   * request's two headers are written straight from the verdict (what the tally would write for a
+   * single limit), with no tally at all; a denial takes the general way.
    */
-  function enforceOne(input: RateLimitGuardInput, rule: CompiledRule, sink: HeaderSink): RateLimitVerdict {
-    if (!ruleApplies(rule, input.method, input.path)) return PASSED;
+  function enforceOne(request: SecurityRequest, context: RequestContext, rule: CompiledRule, key: string, sink: HeaderSink): RateLimitVerdict {
     const limit = rule.limits[0]!;
-    const key = keyOf(rule, input);
     const now = clock();
     const at = Math.floor(now);
     const verdict = limit.core.memory!.consume(limit.spec, key, 1, at);
     if (!verdict.allowed) {
       const tally = new RequestTally(now);
       tally.countVerdict(rule, limit, key, verdict, at, false);
-      return settle(input, tally, sink);
+      return settle(inputOf(request, context), tally, sink);
     }
     if (dialects.standard) {
       sink.setTrusted('ratelimit-policy', limit.policy);
@@ -238,9 +244,11 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
       const tally = countNow(input, true);
       return tally === undefined ? UNLIMITED : outcomeOf(input, tally);
     },
-    enforce(input, headers) {
+    enforce(request, context, headers) {
+      if (everyRequestByAddress) return enforceOne(request, context, onlyRule!, ipKeyOf(context.clientIp), headers);
+      const input = inputOf(request, context);
       if (isExempt?.(input.path, input.clientIp)) return PASSED;
-      if (onlyRule !== undefined) return enforceOne(input, onlyRule, headers);
+      if (onlyRule !== undefined) return ruleApplies(onlyRule, input.method, input.path) ? enforceOne(request, context, onlyRule, keyOf(onlyRule, input), headers) : PASSED;
       if (!synchronous) {
         const outcome = checkRemote(input);
         return outcome instanceof Promise ? outcome.then((o) => listed(o, headers)) : listed(outcome, headers);
