@@ -15,6 +15,8 @@ import type { RateLimitEventSink, RateLimitResult, RateLimitSource, RateLimiter,
 
 /** Longest key accepted from callers (the guard hashes longer ones). */
 export const MAX_LIMIT_KEY_LENGTH = 1024;
+/** The same, for consume(): V8 can fold a module's private constant into compiled code, but re-reads and TDZ-checks an export on every call. */
+const KEY_LENGTH_LIMIT = MAX_LIMIT_KEY_LENGTH;
 
 export interface LimiterContext {
   readonly store: SecurityStore | undefined;
@@ -233,12 +235,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     points: normalized.points,
     duration: normalized.durationMs / 1000,
     consume(key, cost) {
-      if (typeof key !== 'string' || key.length === 0 || key.length > MAX_LIMIT_KEY_LENGTH) return Promise.reject(keyError());
+      if (typeof key !== 'string' || key.length === 0 || key.length > KEY_LENGTH_LIMIT) return Promise.reject(keyError());
       if (cost !== undefined && !isCost(spec, cost)) return Promise.reject(costError(spec));
       if (memory !== undefined) {
         // What core.consume does, one call level up: the whole check then inlines here (bench/rate-limit.bench.ts).
+        // live() then renew() rather than slot(): see MemoryBackend.live.
         const at = now();
-        if (fixedWindow) return Promise.resolve(fixedWindowResult(spec, memory.slot(key, at), at, cost ?? 1));
+        if (fixedWindow) return Promise.resolve(fixedWindowResult(spec, memory.live(key, at) ?? memory.renew(key, at), at, cost ?? 1));
         return Promise.resolve(result(spec, memory.consume(spec, key, cost ?? 1, at), at, 'store', false));
       }
       // Promise.resolve hands a promise (a Redis check) back as it is.

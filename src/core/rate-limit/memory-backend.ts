@@ -4,7 +4,7 @@
  * key also tidies the oldest entry if it has expired, so stale keys do not linger in a busy map.
  */
 
-import { newSlot, newVerdict, step, type Slot, type Verdict } from './algorithms.js';
+import { newVerdict, step, type Slot, type Verdict } from './algorithms.js';
 import { MemoryTable, type TableEntry } from '../store/memory-table.js';
 import type { LimitSpec } from './options.js';
 
@@ -19,11 +19,32 @@ export interface MemoryBackend {
    * state whose `expiresAt` is not after `now`), for callers that run fixedWindowStep themselves.
    */
   slot(key: string, now: number): Slot;
+  /**
+   * slot() in two steps, for a hot caller: the key's live state (undefined when there is none),
+   * then renew() when there is none. live() is small, so V8 inlines it into the caller whatever
+   * it compiled first; slot() carries renew()'s body when V8 optimizes it on its own, and V8 then
+   * declines to inline it (its inlining budget counts that body too) in some processes.
+   */
+  live(key: string, now: number): Slot | undefined;
+  renew(key: string, now: number): Slot;
   reset(key: string): void;
   readonly size: number;
 }
 
-type StoredSlot = Slot & TableEntry;
+/**
+ * A key's state as newSlot() makes it, plus the table's bookkeeping. A class, not a literal: a
+ * literal is an allocation site, which V8 switches to old-space allocation ("pretenuring") when
+ * the first keys all survive a collection, and the switch deoptimizes every function that inlined
+ * the site (the limiter's hot path inlines this one). A `new` has no allocation site.
+ */
+class StoredSlot implements Slot, TableEntry {
+  a = 0;
+  b = 0;
+  c = 0;
+  blockedUntil = 0;
+  expiresAt = 0;
+  written = 0;
+}
 
 /**
  * A class, not an object literal: V8 keeps an object literal with a getter (`size`) in dictionary
@@ -38,18 +59,22 @@ class MemoryCounts implements MemoryBackend {
   }
 
   consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict {
-    let slot = this.#slots.get(key, now);
+    let slot = this.#slots.peek(key);
     let fresh = false;
     if (slot === undefined || now >= slot.expiresAt) {
       fresh = true;
-      slot = this.#renew(key, slot, now);
+      slot = this.renew(key, now);
     }
     return step(spec, slot, fresh, now, cost, this.#verdict);
   }
 
   slot(key: string, now: number): Slot {
-    const slot = this.#slots.get(key, now);
-    return slot !== undefined && now < slot.expiresAt ? slot : this.#renew(key, slot, now);
+    return this.live(key, now) ?? this.renew(key, now);
+  }
+
+  live(key: string, now: number): Slot | undefined {
+    const slot = this.#slots.peek(key);
+    return slot !== undefined && now < slot.expiresAt ? slot : undefined;
   }
 
   reset(key: string): void {
@@ -60,11 +85,15 @@ class MemoryCounts implements MemoryBackend {
     return this.#slots.size;
   }
 
-  /** A key without live state at `now`: its expired slot moved to the young end, or a new one. */
-  #renew(key: string, slot: StoredSlot | undefined, now: number): StoredSlot {
+  /**
+   * A key without live state at `now`: its slot moved to the young end, or a new one. live()
+   * reads the table without its expiry rule; the lookup here applies it.
+   */
+  renew(key: string, now: number): StoredSlot {
+    let slot = this.#slots.get(key, now);
     if (slot === undefined) {
       this.#slots.dropOldestIfExpired(now);
-      slot = Object.assign(newSlot(), { written: 0 });
+      slot = new StoredSlot();
     }
     this.#slots.set(key, slot, now);
     return slot;

@@ -32,6 +32,11 @@ export class MemoryTable<E extends TableEntry> {
     return this.#entries.size;
   }
 
+  /** The entry under `key`, expired or not: for callers that check expiry themselves, then call get(). */
+  peek(key: string): E | undefined {
+    return this.#entries.get(key);
+  }
+
   /** The entry under `key` unless it expired before `now` (then it is dropped). */
   get(key: string, now: number): E | undefined {
     const entry = this.#entries.get(key);
