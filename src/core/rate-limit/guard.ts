@@ -45,7 +45,10 @@ export interface RateLimitGuardOptions {
   keys?: KeySources;
   /** Where `penalize: true` rules report offences (see createBanList). */
   bans?: { penalize(clientIp: string, reason?: string): Promise<unknown> };
-  /** A clock in ms (tests). */
+  /**
+   * A clock in ms (tests). Without one, counts in the guard's own memory run on the monotonic clock
+   * (see the guard's `monotonic`); counts in a store run on the wall clock.
+   */
   now?: () => number;
 }
 
@@ -101,6 +104,9 @@ function inputOf(request: SecurityRequest, context: RequestContext): RateLimitGu
   return { request, method: request.method, path: context.path.toLowerCase(), clientIp: context.clientIp, context };
 }
 
+const TIME_ORIGIN = performance.timeOrigin;
+const monotonicNow = (): number => TIME_ORIGIN + performance.now();
+
 const UNLIMITED: RateLimitOutcome = Object.freeze({ allowed: true, headers: Object.freeze([]), limits: Object.freeze([]) });
 const PASSED: RateLimitVerdict = Object.freeze({ allowed: true });
 const DENIED: RateLimitVerdict = Object.freeze({ allowed: false });
@@ -118,7 +124,15 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
   const dialects = dialectsOf(options.headers);
   const isExempt = exemptionsOf(options.exempt);
   const sources = checkKeySources('rateLimit.keys', options.keys ?? {});
-  const clock = checkFunction<() => number>('rateLimit.now', options.now) ?? Date.now;
+  /**
+   * The guard's own memory (no store given) counts on the monotonic clock, anchored to the wall clock
+   * when the process started: a wall-clock step (NTP, a resumed VM) neither reopens nor stretches a
+   * window, and in the pipeline the request's own reading (`context.startedAt`) serves, so a counted
+   * request reads no clock of its own. A store shared with other limiters keeps their wall clock.
+   */
+  const monotonic = store === undefined && options.now === undefined;
+  const clock = checkFunction<() => number>('rateLimit.now', options.now) ?? (monotonic ? monotonicNow : Date.now);
+  const timeOf = (context: RequestContext): number => (monotonic ? TIME_ORIGIN + context.startedAt : clock());
   const bans = options.bans;
   if (bans !== undefined && typeof bans?.penalize !== 'function') fail('rateLimit.bans', 'expected a ban list from createBanList()');
 
@@ -145,8 +159,8 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
     return (rule.key === 'ip' ? undefined : rule.key(input)) ?? ipKeyOf(input.clientIp);
   }
 
-  /** Memory: every matching limit answers at once, all from one clock reading. `report`: keep the reports check() lists. */
-  function countNow(input: RateLimitGuardInput, report: boolean): RequestTally | undefined {
+  /** Memory: every matching limit answers at once, all at `now`. `report`: keep the reports check() lists. */
+  function countNow(input: RateLimitGuardInput, report: boolean, now: number): RequestTally | undefined {
     const { method, path } = input;
     let tally: RequestTally | undefined;
     let at = 0;
@@ -154,8 +168,8 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
       if (!ruleApplies(rule, method, path)) continue;
       const key = keyOf(rule, input);
       if (tally === undefined) {
-        tally = new RequestTally(clock());
-        at = Math.floor(tally.now);
+        tally = new RequestTally(now);
+        at = Math.floor(now);
       }
       for (const limit of rule.limits) tally.countVerdict(rule, limit, key, limit.core.memory!.consume(limit.spec, key, 1, at), at, report);
     }
@@ -215,7 +229,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
    */
   function enforceOne(request: SecurityRequest, context: RequestContext, rule: CompiledRule, key: string, sink: HeaderSink): RateLimitVerdict {
     const limit = rule.limits[0]!;
-    const now = clock();
+    const now = timeOf(context);
     const at = Math.floor(now);
     const verdict = limit.core.memory!.consume(limit.spec, key, 1, at);
     if (!verdict.allowed) {
@@ -241,7 +255,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
     check(input) {
       if (isExempt?.(input.path, input.clientIp)) return UNLIMITED;
       if (!synchronous) return checkRemote(input);
-      const tally = countNow(input, true);
+      const tally = countNow(input, true, clock());
       return tally === undefined ? UNLIMITED : outcomeOf(input, tally);
     },
     enforce(request, context, headers) {
@@ -253,7 +267,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}, emit?:
         const outcome = checkRemote(input);
         return outcome instanceof Promise ? outcome.then((o) => listed(o, headers)) : listed(outcome, headers);
       }
-      const tally = countNow(input, false);
+      const tally = countNow(input, false, timeOf(context));
       return tally === undefined ? PASSED : settle(input, tally, headers);
     },
   };
