@@ -17,13 +17,13 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { MemoryStore } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createRateLimiter } from '../src/core/rate-limit/index.js';
 import { createRedisStore, failFastRedisOptions } from '../src/core/store/index.js';
 import { startRedis } from '../test/harness/redis.js';
+import { measureInForks, runAsFork } from './support/forks.js';
 import { cpuNow, measureInterleaved, type MicroCase } from './support/measure.js';
 import { median, pairedRatioOf, printResult, ratioOf, type BenchResult, type BenchRow } from './support/report.js';
 
@@ -122,7 +122,7 @@ async function redisRows(rounds: number): Promise<{ rows: BenchRow[]; pairs: Map
   }
 }
 
-/** One process's memory rows; see memoryRows. */
+/** The memory rows of one process (a fork: see support/forks.ts). */
 async function measureMemory(rounds: number): Promise<BenchRow[]> {
   const memory = memoryGroups();
   const rows: BenchRow[] = [];
@@ -136,37 +136,10 @@ async function measureMemory(rounds: number): Promise<BenchRow[]> {
 
 const MEMORY_FORKS = 3;
 const MEMORY_ROUNDS_PER_FORK = 7;
-const FORK_FLAG = 'BULWARK_BENCH_MEMORY_FORK';
-
-/**
- * The memory pairs in MEMORY_FORKS child processes, their rounds pooled. Which side of a pair V8
- * compiles better (what it inlines, which allocation sites it pretenures) is settled once per
- * process and then holds for every round: the express-rate-limit ratio ran from 0.87 to 1.06
- * between processes with rounds within 5% of each other inside each. Forks, as JMH runs them,
- * sample that too.
- */
-function memoryRows(): BenchRow[] {
-  const pooled = new Map<string, BenchRow>();
-  for (let fork = 0; fork < MEMORY_FORKS; fork++) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-      env: { ...process.env, [FORK_FLAG]: String(MEMORY_ROUNDS_PER_FORK) },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 1 << 20,
-    });
-    if (child.status !== 0) throw new Error(`memory bench fork ${fork} exited with ${child.status ?? child.signal}`);
-    for (const row of JSON.parse(child.stdout) as BenchRow[]) {
-      const seen = pooled.get(row.id);
-      if (seen === undefined) pooled.set(row.id, row);
-      else seen.rounds.push(...row.rounds);
-    }
-  }
-  return [...pooled.values()].map((row) => ({ ...row, value: median(row.rounds) }));
-}
 
 export async function runRateLimitBench(): Promise<BenchResult> {
   const started = performance.now();
-  const rows = memoryRows();
+  const rows = measureInForks(import.meta.url, MEMORY_FORKS);
   const redis = await redisRows(11);
   rows.push(...redis.rows);
   const ratios = [
@@ -191,8 +164,4 @@ export async function runRateLimitBench(): Promise<BenchResult> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const forkRounds = Number(process.env[FORK_FLAG] ?? 0);
-  if (forkRounds > 0) process.stdout.write(JSON.stringify(await measureMemory(forkRounds)));
-  else printResult(await runRateLimitBench());
-}
+if (import.meta.url === `file://${process.argv[1]}` && !(await runAsFork(() => measureMemory(MEMORY_ROUNDS_PER_FORK)))) printResult(await runRateLimitBench());
