@@ -46,8 +46,8 @@ export interface RateLimitGuardOptions {
   /** Where `penalize: true` rules report offences (see createBanList). */
   bans?: { penalize(clientIp: string, reason?: string): Promise<unknown> };
   /**
-   * A clock in ms (tests). Without one, counts in the guard's own memory run on the monotonic clock
-   * (see the guard's `monotonic`); counts in a store run on the wall clock.
+   * A clock in ms (tests). Without one, the guard's own memory counts on the monotonic clock anchored
+   * at process start, and a store on the wall clock (docs/rate-limit.md, "Time").
    */
   now?: () => number;
 }
