@@ -59,13 +59,8 @@ class MemoryCounts implements MemoryBackend {
   }
 
   consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict {
-    let slot = this.#slots.peek(key);
-    let fresh = false;
-    if (slot === undefined || now >= slot.expiresAt) {
-      fresh = true;
-      slot = this.renew(key, now);
-    }
-    return step(spec, slot, fresh, now, cost, this.#verdict);
+    const live = this.live(key, now);
+    return step(spec, live ?? this.renew(key, now), live === undefined, now, cost, this.#verdict);
   }
 
   slot(key: string, now: number): Slot {
