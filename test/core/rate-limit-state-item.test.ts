@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { StateItem } from '../../src/core/rate-limit/headers.js';
-import { createMemoryBackend } from '../../src/core/rate-limit/memory-backend.js';
+import { createMemoryBackend, type MemoryBackend } from '../../src/core/rate-limit/memory-backend.js';
 import { limitSpec } from '../../src/core/rate-limit/limiter.js';
+
+/** The key's state as the limiter reads it: live, else renewed. */
+const slotOf = (memory: MemoryBackend, key: string, now: number) => memory.live(key, now) ?? memory.renew(key, now);
 
 describe('StateItem', () => {
   it('writes the same text as plain formatting, counting down across hundreds and thousands', () => {
@@ -27,7 +30,7 @@ describe('memory backend', () => {
     expect(memory.consume(spec, 'a', 1, 0).remaining).toBe(1);
     expect(memory.consume(spec, 'a', 1, 10).remaining).toBe(0);
     expect(memory.consume(spec, 'a', 1, 20).allowed).toBe(false);
-    expect(memory.slot('b', 0).a).toBe(0);
+    expect(slotOf(memory, 'b', 0).a).toBe(0);
     expect(memory.size).toBe(2);
     memory.reset('a');
     expect(memory.size).toBe(1);

@@ -48,7 +48,7 @@ const SLACK = 1e-9;
 /**
  * The fixed-window step on `slot`: true when the call fits. The verdict's fields follow from the
  * slot afterwards (see fixedWindow); the memory limiter reads them from there into its result.
- * A slot from MemoryBackend.slot() needs no `fresh`: a new or expired slot has expired by `now`.
+ * A slot from MemoryBackend.live() or renew() needs no `fresh`: a renewed slot has expired by `now`.
  */
 export function fixedWindowStep(spec: LimitSpec, slot: Slot, fresh: boolean, now: number, cost: number): boolean {
   if (fresh || now >= slot.expiresAt) {

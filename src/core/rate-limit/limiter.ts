@@ -239,7 +239,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (cost !== undefined && !isCost(spec, cost)) return Promise.reject(costError(spec));
       if (memory !== undefined) {
         // What core.consume does, one call level up: the whole check then inlines here (bench/rate-limit.bench.ts).
-        // live() then renew() rather than slot(): see MemoryBackend.live.
         const at = now();
         if (fixedWindow) return Promise.resolve(fixedWindowResult(spec, memory.live(key, at) ?? memory.renew(key, at), at, cost ?? 1));
         return Promise.resolve(result(spec, memory.consume(spec, key, cost ?? 1, at), at, 'store', false));

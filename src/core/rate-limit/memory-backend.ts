@@ -15,15 +15,11 @@ export interface MemoryBackend {
    */
   consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict;
   /**
-   * The key's state at `now`, kept or made anew as consume() would (a new or expired key gets a
-   * state whose `expiresAt` is not after `now`), for callers that run fixedWindowStep themselves.
-   */
-  slot(key: string, now: number): Slot;
-  /**
-   * slot() in two steps, for a hot caller: the key's live state (undefined when there is none),
-   * then renew() when there is none. live() is small, so V8 inlines it into the caller whatever
-   * it compiled first; slot() carries renew()'s body when V8 optimizes it on its own, and V8 then
-   * declines to inline it (its inlining budget counts that body too) in some processes.
+   * For callers that run fixedWindowStep themselves: the key's live state at `now`, or undefined
+   * when it has none; then renew(), which keeps or makes one as consume() would (a new or expired
+   * key gets a state whose `expiresAt` is not after `now`). Two calls, not one: live() is small, so
+   * V8 inlines it into the caller whatever it compiled first, where one method carrying renew()'s
+   * body was declined for inlining (its budget counts that body too) in some processes.
    */
   live(key: string, now: number): Slot | undefined;
   renew(key: string, now: number): Slot;
@@ -61,10 +57,6 @@ class MemoryCounts implements MemoryBackend {
   consume(spec: LimitSpec, key: string, cost: number, now: number): Verdict {
     const live = this.live(key, now);
     return step(spec, live ?? this.renew(key, now), live === undefined, now, cost, this.#verdict);
-  }
-
-  slot(key: string, now: number): Slot {
-    return this.live(key, now) ?? this.renew(key, now);
   }
 
   live(key: string, now: number): Slot | undefined {
