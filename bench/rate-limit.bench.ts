@@ -1,7 +1,7 @@
 /**
- * Rate limiting against its peers, in one process.
+ * Rate limiting against its peers, each pair in one process.
  *
- * Memory (CPU time, mitata, interleaved rounds): bulwark's `consume()` against rate-limiter-flexible's
+ * Memory (CPU time, mitata, interleaved rounds, in three forks: support/forks.ts): bulwark's `consume()` against rate-limiter-flexible's
  * RateLimiterMemory `consume()` (target >= 0.8x) and express-rate-limit's MemoryStore `increment()`
  * (target >= 1.0x). Every case counts a fixed window of 60 s over the same 1,000 rotating keys with a
  * budget that is never reached, so each call is an "allowed" call that takes a point.
@@ -11,9 +11,8 @@
  * ioredis client with the same options (target >= 0.9x), both one round trip per check. A redis-server is started on a free loopback port;
  * without the redis-server binary these rows are skipped with a note.
  *
- * The pipeline row (protect() with one memory rate rule >= 85% of protect() without it) belongs in
- * bench/guards.bench.ts once createBulwark wires the guard: add a case
- * `createBulwark({ ..., rateLimit: { rules: [{ name: 'api', limits: { points: 1e9, duration: 60 } }] } })`.
+ * The pipeline row (protect() with one memory rate rule >= 85% of protect() without it) is in
+ * bench/guards.bench.ts.
  */
 
 import { spawnSync } from 'node:child_process';
